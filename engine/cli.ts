@@ -1,0 +1,174 @@
+// The relaylab command: serve, start, check-config, user add (and, later, postmap, dkim).
+// Each command prints one clear line on failure and exits non-zero; never a stack trace for
+// a mistake the user can fix.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import crypto from 'node:crypto';
+import { stringify } from 'yaml';
+import { ConfigError, loadConfig } from './config/load';
+import { checkConfig } from './config/check';
+import { createEngine, dataPaths, VERSION } from './index';
+import { startHttpApi } from './api/http';
+import { openDb } from './store/db';
+import { Users } from './smtp/users';
+
+const USAGE = `relaylab ${VERSION}: a mail-routing lab with a real MTA
+
+usage:
+  relaylab serve [--config FILE] [--data DIR]   engine + UI over HTTP (127.0.0.1:8025)
+  relaylab start [--config FILE] [--data DIR]   the desktop app; browser mode where Electron is missing
+  relaylab check-config [--config FILE]         validate and print the effective config
+  relaylab user add NAME [--data DIR]           add a SASL user (password from a prompt or stdin)
+`;
+
+function defaultDataDir(): string {
+  const base = process.env.XDG_DATA_HOME || path.join(os.homedir(), '.local', 'share');
+  return path.join(base, 'relaylab');
+}
+
+function parseArgs(argv: string[]): { pos: string[]; opts: Record<string, string> } {
+  const pos: string[] = [];
+  const opts: Record<string, string> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] as string;
+    if (a.startsWith('--')) {
+      const [k, v] = a.slice(2).split('=', 2) as [string, string | undefined];
+      if (v !== undefined) opts[k] = v;
+      else if (['config', 'data'].includes(k)) { const n = argv[++i]; if (n === undefined) fail(`--${k} needs a value`); opts[k] = n as string; }
+      else opts[k] = 'true';
+    } else pos.push(a);
+  }
+  return { pos, opts };
+}
+
+function fail(msg: string, code = 1): never {
+  process.stderr.write(`relaylab: ${msg}\n`);
+  process.exit(code);
+}
+
+function load(file?: string) {
+  try {
+    const r = loadConfig(file);
+    checkConfig(r.config, r.source ?? '(embedded default)');
+    return r;
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`relaylab: the config is not valid:\n${e.message.split('\n').map((l) => `  ${l}`).join('\n')}\n`);
+      process.exit(1);
+    }
+    throw e;
+  }
+}
+
+function apiToken(file: string): string {
+  try {
+    const t = fs.readFileSync(file, 'utf8').trim();
+    if (t.length >= 32) return t;
+  } catch { /* first start */ }
+  const t = crypto.randomBytes(24).toString('base64url');
+  fs.writeFileSync(file, `${t}\n`, { mode: 0o600 });
+  return t;
+}
+
+async function serve(opts: Record<string, string>): Promise<void> {
+  const { config, source } = load(opts.config);
+  const dataDir = path.resolve(opts.data ?? defaultDataDir());
+  const engine = createEngine(config, { dataDir, configSource: source });
+  try {
+    await engine.start();
+  } catch (e) {
+    await engine.stop().catch(() => {});
+    fail((e as Error).message);
+  }
+  const token = apiToken(dataPaths(dataDir).token);
+  const staticDir = path.resolve(import.meta.dirname ?? '.', '..', 'dist', 'renderer');
+  let http;
+  try {
+    http = await startHttpApi({ address: config.ui.address, port: config.ui.port, token, impl: engine.api, events: engine.events,
+      ...(fs.existsSync(staticDir) ? { staticDir } : {}) });
+  } catch (e) {
+    await engine.stop();
+    const err = e as NodeJS.ErrnoException;
+    fail(`cannot listen on ${config.ui.address}:${config.ui.port} for the UI: ${err.code === 'EADDRINUSE' ? 'the port is already in use (is another relaylab running?); set ui.port in the config' : err.message}`);
+  }
+  for (const l of engine.listeners) {
+    const lc = config.listeners.find((c) => c.name === l.name);
+    process.stdout.write(`SMTP ${l.name} (${lc?.role}, ${lc?.tls ?? 'starttls'}): ${l.address}:${l.port}\n`);
+  }
+  process.stdout.write(`data: ${dataDir}${source ? `  config: ${source}` : '  config: embedded default'}\n`);
+  process.stdout.write(`UI: http://${config.ui.address}:${http.port}/?token=${token}\n`);
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write('relaylab: stopping (finishing sessions in flight)\n');
+    await http.close().catch(() => {});
+    await engine.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
+}
+
+async function readPassword(): Promise<string> {
+  if (!process.stdin.isTTY) {
+    const chunks: Buffer[] = [];
+    for await (const c of process.stdin) chunks.push(c as Buffer);
+    return Buffer.concat(chunks).toString('utf8').split(/\r?\n/)[0] ?? '';
+  }
+  process.stdout.write('Password: ');
+  const stdin = process.stdin;
+  stdin.setRawMode(true);
+  return new Promise((resolve) => {
+    let pw = '';
+    const onData = (b: Buffer) => {
+      for (const ch of b.toString('utf8')) {
+        if (ch === '\r' || ch === '\n') { stdin.setRawMode(false); stdin.off('data', onData); stdin.pause(); process.stdout.write('\n'); return resolve(pw); }
+        if (ch === '\u0003') { process.stdout.write('\n'); process.exit(130); }
+        if (ch === '\u007f') pw = pw.slice(0, -1); else pw += ch;
+      }
+    };
+    stdin.on('data', onData);
+  });
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const { pos, opts } = parseArgs(argv);
+  const cmd = pos[0];
+  switch (cmd) {
+    case 'serve':
+      return serve(opts);
+    case 'start':
+      // The Electron shell is its own issue; until it ships, and wherever the binary is missing, browser mode.
+      process.stdout.write('relaylab: the Electron desktop app is not available here; starting browser mode instead\n');
+      return serve(opts);
+    case 'check-config': {
+      const { config, source } = load(opts.config);
+      const { baseDir: _b, ...shown } = config;
+      process.stdout.write(`# effective config (${source ?? 'embedded default'}); durations in milliseconds\n${stringify(shown)}`);
+      return;
+    }
+    case 'user': {
+      if (pos[1] !== 'add' || !pos[2]) fail('usage: relaylab user add NAME [--data DIR]', 2);
+      const dataDir = path.resolve(opts.data ?? defaultDataDir());
+      fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+      const pw = await readPassword();
+      const db = openDb(dataPaths(dataDir).db);
+      try { new Users(db).add(pos[2] as string, pw); } catch (e) { fail((e as Error).message); } finally { db.close(); }
+      process.stdout.write(`relaylab: user ${pos[2]} saved (scrypt hash in ${dataPaths(dataDir).db})\n`);
+      return;
+    }
+    case 'postmap':
+    case 'dkim':
+      fail(`"${cmd}" is not implemented yet in this version`, 2);
+      break;
+    case undefined:
+    case 'help':
+    case '--help':
+      process.stdout.write(USAGE);
+      return;
+    default:
+      fail(`unknown command "${cmd}"\n${USAGE}`, 2);
+  }
+}

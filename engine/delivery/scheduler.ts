@@ -1,0 +1,224 @@
+// The queue manager (Postfix qmgr): claims due messages, routes each recipient (local Maildir or
+// the next SMTP hop), records every attempt, retries with backoff, and decides the failure
+// notice (never backscatter). It trusts the queue's rows and the spool files it finds.
+import fs from 'node:fs';
+import { Readable } from 'node:stream';
+import type { Config } from '../config/schema';
+import type { Resolver } from '../dns/resolver.port';
+import type { GroupCommitter } from '../store/committer';
+import type { TraceBus } from '../trace/bus';
+import type { Queue, MessageRow, RecipientRow } from '../queue/queue';
+import { expired, nextAttemptAt } from '../queue/backoff';
+import { newQueueId } from '../queue/ids';
+import { spoolPath, writeSpool } from '../queue/spool';
+import { deliverToMaildir } from './maildir';
+import { mxTargets, resolveNextHop } from './nexthop';
+import { buildFailureNotice, mayNotify } from './dsn';
+import { SmtpPool } from './smtp-pool';
+import type { DeliverableMessage, Dsn } from './types';
+
+export interface SchedulerDeps {
+  config: Config;
+  queue: Queue;
+  committer: GroupCommitter;
+  bus: TraceBus;
+  resolver: Resolver;
+  mailRoot: string;
+  spoolDir: string;
+}
+
+export class Scheduler {
+  private running = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private stopped = false;
+  private pumping = false;
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly pool: SmtpPool;
+
+  constructor(private readonly d: SchedulerDeps) {
+    this.pool = new SmtpPool({ heloName: d.config.hostname, onLine: () => {} });
+  }
+
+  start(): void {
+    this.d.queue.onReady = () => this.wake();
+    this.wake();
+  }
+
+  /** Stop claiming; wait for deliveries in flight to finish. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await Promise.allSettled([...this.inFlight]);
+    this.pool.closeAll();
+  }
+
+  wake(): void {
+    if (this.stopped || this.pumping) return;
+    this.pumping = true;
+    setImmediate(() => { this.pumping = false; this.pump(); });
+  }
+
+  private pump(): void {
+    const free = this.d.config.queue.delivery_concurrency - this.running;
+    if (free > 0) {
+      for (const m of this.d.queue.claimDue(free)) {
+        this.running++;
+        const p = this.deliver(m).catch((e: unknown) => console.error(`relaylab: delivery of ${m.id} failed unexpectedly:`, e))
+          .finally(() => { this.running--; this.inFlight.delete(p); this.wake(); });
+        this.inFlight.add(p);
+      }
+    }
+    this.armTimer();
+  }
+
+  private armTimer(): void {
+    if (this.timer) clearTimeout(this.timer);
+    const due = this.d.queue.nextDueAt();
+    if (due === null || this.stopped) return;
+    this.timer = setTimeout(() => this.wake(), Math.max(0, Math.min(due - Date.now(), 60_000)) + 5);
+    this.timer.unref();
+  }
+
+  /** One delivery attempt for every recipient of one message that is still to do. */
+  private async deliver(m: MessageRow): Promise<void> {
+    const { config, bus } = this.d;
+    if (!fs.existsSync(m.spool)) {
+      await this.d.committer.durable(() => this.d.queue.move(m.id, 'active', 'corrupt', { reason: `spool file ${m.spool} is missing` }));
+      return;
+    }
+    const msg: DeliverableMessage = { id: m.id, sender: m.sender, spoolPath: m.spool, size: m.size, arrivedAt: m.arrived_at };
+    const todo = this.d.queue.recipients(m.id).filter((r) => r.status === 'pending' || r.status === 'deferred');
+    const outcomes = new Map<number, { dsn: Dsn; via: string }>(); // by recipient idx
+
+    const remote = new Map<string, RecipientRow[]>();
+    await Promise.all(todo.map(async (r) => {
+      const at = r.rcpt.lastIndexOf('@');
+      const domain = r.rcpt.slice(at + 1).toLowerCase();
+      const localPart = r.rcpt.slice(0, at);
+      let hop;
+      try {
+        hop = resolveNextHop(domain, config, localPart);
+      } catch (e) {
+        outcomes.set(r.idx, { dsn: { action: 'delayed', status: '4.3.5', reason: `routing error: ${(e as Error).message}` }, via: 'config' });
+        return;
+      }
+      if (hop.kind === 'local') {
+        const dsn = await deliverToMaildir({ mailRoot: this.d.mailRoot, domain: hop.domain, localPart: hop.localPart, rcpt: r.rcpt, msg, hostname: config.hostname });
+        outcomes.set(r.idx, { dsn, via: 'local' });
+        return;
+      }
+      const key = `${hop.host}|${hop.port}|${hop.noMx}|${domain}`;
+      const list = remote.get(key) ?? [];
+      list.push(r);
+      remote.set(key, list);
+    }));
+
+    for (const [key, rcpts] of remote) {
+      const [, , , domain = ''] = key.split('|');
+      const hop = resolveNextHop(domain, config, rcpts[0]?.rcpt.split('@')[0] ?? '');
+      if (hop.kind !== 'smtp') continue;
+      const result = await this.sendRemote(hop, domain, msg, rcpts.map((r) => r.rcpt));
+      for (const r of rcpts) outcomes.set(r.idx, result.get(r.rcpt) ?? { dsn: { action: 'delayed', status: '4.4.0', reason: 'no outcome recorded' }, via: hop.host });
+    }
+    await this.finish(m, outcomes);
+  }
+
+  private async sendRemote(hop: { host: string; port: number; noMx: boolean }, domain: string, msg: DeliverableMessage, rcpts: string[]): Promise<Map<string, { dsn: Dsn; via: string }>> {
+    const out = new Map<string, { dsn: Dsn; via: string }>();
+    const targets = await mxTargets({ kind: 'smtp', host: hop.host, port: hop.port, noMx: hop.noMx, via: 'mx' }, domain, this.d.resolver);
+    if ('dsn' in targets) {
+      for (const r of rcpts) out.set(r, { dsn: targets.dsn, via: hop.host });
+      return out;
+    }
+    let last: Dsn = { action: 'delayed', status: '4.4.1', reason: `no address to try for ${hop.host}` };
+    for (const t of targets.targets) {
+      const via = `${t.host}[${t.ip}]:${hop.port}`;
+      const session = await this.pool.acquire({ host: t.host, ip: t.ip, port: hop.port });
+      if ('dsn' in session) { last = session.dsn; continue; }
+      try {
+        const res = await session.send(msg, rcpts);
+        for (const r of rcpts) out.set(r, { dsn: res.get(r) ?? last, via });
+        this.pool.release({ host: t.host, ip: t.ip, port: hop.port }, session);
+        return out;
+      } catch (e) {
+        session.close();
+        last = { action: 'delayed', status: '4.4.2', reason: `lost connection with ${via}: ${(e as Error).message}` };
+      }
+    }
+    for (const r of rcpts) out.set(r, { dsn: last, via: hop.host });
+    return out;
+  }
+
+  /** Record outcomes, move the message on, and send (or suppress) a failure notice. */
+  private async finish(m: MessageRow, outcomes: Map<number, { dsn: Dsn; via: string }>): Promise<void> {
+    const { queue, bus, config } = this.d;
+    const now = Date.now();
+    const tooOld = expired(config.queue, m.arrived_at, now);
+    const failedNow: { rcpt: string; dsn: Dsn; origRcpt?: string }[] = [];
+    let deferred = 0;
+    let lastError: string | undefined;
+    const all = queue.recipients(m.id);
+    for (const r of all) {
+      const o = outcomes.get(r.idx);
+      if (!o) { if (r.status === 'deferred' || r.status === 'pending') deferred++; continue; }
+      let dsn = o.dsn;
+      if (dsn.action === 'delayed' && tooOld) dsn = { ...dsn, action: 'failed', status: `5${dsn.status.slice(1)}`, reason: `message expired after ${Math.round(config.queue.maximal_queue_lifetime / 1000)}s in the queue; last error: ${dsn.reason}` };
+      bus.emit({ t: 'delivery', id: m.id, at: Date.now(), rcpt: r.rcpt, via: o.via, dsn, attempt: m.attempts });
+      if (dsn.action === 'delayed') { deferred++; lastError = `${r.rcpt}: ${dsn.reason}`; }
+      if (dsn.action === 'failed') failedNow.push({ rcpt: r.rcpt, dsn, origRcpt: r.orig_rcpt });
+      o.dsn = dsn;
+    }
+    const to = deferred > 0 ? 'deferred' : all.some((r) => r.status === 'failed') || failedNow.length > 0 ? 'bounced' : 'sent';
+    try {
+      await this.d.committer.durable(() => {
+        for (const [idx, o] of outcomes) {
+          const status = o.dsn.action === 'failed' ? 'failed' : o.dsn.action === 'delayed' ? 'deferred' : 'sent';
+          queue.setRecipient(m.id, idx, status, o.dsn);
+        }
+        queue.move(m.id, 'active', to, {
+          reason: to === 'deferred' ? lastError : undefined,
+          nextAttemptAt: to === 'deferred' ? nextAttemptAt(config.queue, m.attempts, Date.now()) : null,
+        });
+      });
+    } catch (e) {
+      // Held or deleted by the user while we were delivering: the outcomes stay in the trace.
+      bus.emit({ t: 'queue', id: m.id, at: Date.now(), from: 'active', to: 'active', reason: `could not record the outcome: ${(e as Error).message}` });
+      return;
+    }
+    if (failedNow.length > 0) await this.notify(m, failedNow);
+    if (to !== 'deferred') fs.promises.rm(m.spool, { force: true }).catch(() => {});
+  }
+
+  private async notify(m: MessageRow, failed: { rcpt: string; dsn: Dsn; origRcpt?: string }[]): Promise<void> {
+    const { config, bus, queue } = this.d;
+    const decision = mayNotify({ sender: m.sender, authenticated: !!m.auth_user, net: m.net ?? 'public', isReport: !!m.is_report });
+    if (!decision.send) {
+      bus.emit({ t: 'dsn', id: m.id, at: Date.now(), to: m.sender || '<>', sent: false, reason: decision.reason });
+      return;
+    }
+    const headers = await readHeaderBlock(m.spool);
+    const notice = buildFailureNotice({ reportingMta: config.hostname, queueId: m.id, arrivalDate: new Date(m.arrived_at), sender: m.sender,
+      recipients: failed, headersOfOriginal: headers });
+    const id = newQueueId();
+    const file = spoolPath(this.d.spoolDir, id);
+    const size = await writeSpool(file, '', Readable.from([notice]));
+    await queue.enqueue({ id, sid: '', txn: '', sender: '', recipients: [{ rcpt: m.sender, orig: m.sender }], size, spool: file,
+      client: { ip: '127.0.0.1', name: 'localhost', net: 'local', tls: false }, subject: 'Undelivered Mail Returned to Sender',
+      from: `MAILER-DAEMON@${config.hostname}`, headersAdded: [], headerBlock: notice.slice(0, Math.max(0, notice.indexOf('\r\n\r\n')) + 2), isReport: true });
+    bus.emit({ t: 'dsn', id: m.id, at: Date.now(), to: m.sender, sent: true, reason: 'the sender is our own user or network', dsnId: id });
+  }
+}
+
+/** The header block of a spool file (up to the first empty line, at most 256 KiB). */
+export async function readHeaderBlock(file: string, max = 256 * 1024): Promise<string> {
+  const fh = await fs.promises.open(file, 'r');
+  try {
+    const buf = Buffer.alloc(max);
+    const { bytesRead } = await fh.read(buf, 0, max, 0);
+    const text = buf.subarray(0, bytesRead).toString('latin1');
+    const end = text.indexOf('\r\n\r\n');
+    return end >= 0 ? text.slice(0, end + 2) : text;
+  } finally {
+    await fh.close();
+  }
+}

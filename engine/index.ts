@@ -1,0 +1,115 @@
+// engine: the Relay Lab MTA, headless. createEngine(config, deps) → { start, stop, api, events }.
+// Inputs: an effective Config and a data dir. Outputs: SMTP listeners, Maildir, next-hop SMTP,
+// the trace (SQLite + live events) and the typed API. Never imports electron or react.
+// Trust: the config and the data dir are the operator's; everything from the network is not.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Config } from './config/schema';
+import { createResolver } from './dns';
+import type { Resolver } from './dns/resolver.port';
+import { createPolicy } from './policy';
+import { Queue } from './queue/queue';
+import { createDirSyncer } from './queue/spool';
+import { openDb, type Db } from './store/db';
+import { GroupCommitter } from './store/committer';
+import { TraceBus } from './trace/bus';
+import { eventsSince, lastEventSeq, startRecorder } from './trace/recorder';
+import { createClassifier } from './smtp/network';
+import { startListener, type RunningListener, type PolicyEngine } from './smtp/listener';
+import { loadOrCreateCertificate } from './smtp/tls';
+import { Users } from './smtp/users';
+import { Scheduler } from './delivery/scheduler';
+import { createApiImpl } from './api/impl';
+import type { EngineApi, ListenerStatus } from './api/contract';
+import type { EventFeed } from './api/http';
+
+export const VERSION = '0.1.0';
+
+export interface EngineOptions {
+  dataDir: string;
+  configSource?: string | null;
+  /** Replace the resolver (tests); default: from config.dns. */
+  resolver?: Resolver;
+  /** Start the delivery scheduler (default true). */
+  deliver?: boolean;
+}
+
+export interface Engine {
+  config: Config;
+  api: EngineApi;
+  bus: TraceBus;
+  db: Db;
+  queue: Queue;
+  users: Users;
+  events: EventFeed;
+  listeners: RunningListener[];
+  committer: GroupCommitter;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** The data dir layout: relaylab.sqlite, spool/, mail/, tls/, api-token. */
+export function dataPaths(dataDir: string) {
+  return { db: path.join(dataDir, 'relaylab.sqlite'), spool: path.join(dataDir, 'spool'), mail: path.join(dataDir, 'mail'), token: path.join(dataDir, 'api-token') };
+}
+
+export function createEngine(config: Config, opts: EngineOptions): Engine {
+  const p = dataPaths(opts.dataDir);
+  fs.mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
+  fs.mkdirSync(p.spool, { recursive: true, mode: 0o700 });
+  fs.mkdirSync(p.mail, { recursive: true, mode: 0o700 });
+  const db = openDb(p.db);
+  const committer = new GroupCommitter(db, { delayMs: config.queue.commit_delay });
+  committer.onError = (e) => console.error('relaylab: database write failed:', e.message);
+  const bus = new TraceBus(lastEventSeq(db));
+  const stopRecorder = startRecorder(db, committer, bus);
+  const queue = new Queue(db, committer, bus);
+  const users = new Users(db);
+  const resolver = opts.resolver ?? createResolver(config.dns, config.baseDir);
+  const unsubDns = resolver.onQuery((query) => bus.emit({ t: 'dns', at: query.at, query }));
+  const policy: PolicyEngine = createPolicy(config.policy);
+  const classify = createClassifier(config.networks);
+  const scheduler = new Scheduler({ config, queue, committer, bus, resolver, mailRoot: p.mail, spoolDir: p.spool });
+  const startedAt = Date.now();
+  const listeners: RunningListener[] = [];
+  const listenerErrors = new Map<string, string>();
+
+  const api = createApiImpl({
+    db, queue, config, configSource: opts.configSource ?? null, startedAt, version: VERSION, lastSeq: () => lastEventSeq(db),
+    listeners: (): ListenerStatus[] => config.listeners.map((lc) => {
+      const running = listeners.find((l) => l.name === lc.name);
+      return { name: lc.name, role: lc.role, address: lc.address, port: running?.port ?? lc.port, tls: lc.tls ?? 'starttls',
+        listening: !!running, ...(listenerErrors.has(lc.name) ? { error: listenerErrors.get(lc.name) } : {}) };
+    }),
+  });
+
+  return {
+    config, api, bus, db, queue, users, listeners, committer,
+    events: { since: (seq, limit) => eventsSince(db, seq, limit), subscribe: (fn) => bus.subscribe(fn), lastSeq: () => bus.lastSeq },
+    async start() {
+      const recovered = queue.recover();
+      if (recovered > 0) console.error(`relaylab: ${recovered} message(s) were in delivery at the last stop; they will be delivered again`);
+      const tls = await loadOrCreateCertificate({ dataDir: opts.dataDir, hostname: config.hostname, cert: config.tls.cert, key: config.tls.key, baseDir: config.baseDir });
+      const syncSpoolDir = createDirSyncer(p.spool);
+      try {
+        for (const lc of config.listeners) {
+          listeners.push(await startListener({ config, listener: lc, tls, classify, resolver, policy: () => policy, queue, users, bus, spoolDir: p.spool, syncSpoolDir }));
+        }
+      } catch (e) {
+        await Promise.all(listeners.map((l) => l.stop(0)));
+        listeners.length = 0;
+        throw e;
+      }
+      if (opts.deliver !== false) scheduler.start();
+    },
+    async stop() {
+      await Promise.all(listeners.map((l) => l.stop(5000)));
+      await scheduler.stop();
+      unsubDns();
+      stopRecorder();
+      committer.close();
+      resolver.close?.();
+      db.close();
+    },
+  };
+}

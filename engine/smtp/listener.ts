@@ -1,0 +1,393 @@
+// One SMTP listener (role mx or submission) on smtp-server: classifies each client, runs the
+// restriction lists at each command, streams DATA to a spool file through DataFilter, and
+// answers 250 only once the message is durable. Moderately security-sensitive: it talks to
+// anyone who connects, and trusts only the `networks` config and its own SQLite.
+import net from 'node:net';
+import { SMTPServer, type SMTPServerAddress, type SMTPServerAuthentication, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
+import type { Config, ListenerConfig, NetworkClass } from '../config/schema';
+import { defaultRelayFrom } from '../config/schema';
+import type { Resolver } from '../dns/resolver.port';
+import type { PolicyContext, Stage, StageOutcome } from '../policy/types';
+import type { Queue } from '../queue/queue';
+import { newQueueId } from '../queue/ids';
+import { drain, spoolPath, writeSpool } from '../queue/spool';
+import type { TraceBus } from '../trace/bus';
+import { DataFilter } from './data-filter';
+import { isLoopback, unmapV4, type Classifier } from './network';
+import { buildReceived } from './received';
+import { smtpError, replyFromVerdict } from './reply';
+import type { SessionState } from './session';
+import type { TlsMaterial } from './tls';
+import type { Users } from './users';
+import { attachConnectionHooks } from './connection-hooks';
+import { createSmtpLogger } from './smtp-logger';
+
+export interface PolicyEngine {
+  evaluate(stage: Stage, ctx: PolicyContext): Promise<StageOutcome>;
+}
+
+export interface ListenerDeps {
+  config: Config;
+  listener: ListenerConfig;
+  tls: TlsMaterial;
+  classify: Classifier;
+  resolver: Resolver;
+  policy: () => PolicyEngine;
+  queue: Queue;
+  users: Users;
+  bus: TraceBus;
+  spoolDir: string;
+  syncSpoolDir: () => Promise<void>;
+}
+
+export interface RunningListener {
+  name: string;
+  address: string;
+  port: number;
+  stop(graceMs?: number): Promise<void>;
+}
+
+const RDNS_TIMEOUT_MS = 2000;
+
+export async function startListener(d: ListenerDeps): Promise<RunningListener> {
+  const { config, listener: lc, bus } = d;
+  const relayFrom: readonly NetworkClass[] = lc.relay_from ?? defaultRelayFrom(lc.role);
+  const tlsMode = lc.tls ?? 'starttls';
+  const sessions = new Map<string, SessionState>();
+  const timeout = lc.timeout ?? config.limits.smtpd_timeout;
+
+  const emitLine = (sid: string, dir: 'C' | 'S', line: string): void => {
+    const st = sessions.get(sid);
+    const check = dir === 'S' ? st?.replyCheck : undefined;
+    if (dir === 'S' && st) st.replyCheck = undefined;
+    bus.emit({ t: 'smtp', sid, at: Date.now(), dir, line, ...(check ? { check } : {}) });
+  };
+
+  const server = new SMTPServer({
+    name: config.hostname,
+    banner: 'Relay Lab',
+    secure: tlsMode === 'implicit',
+    hideSTARTTLS: tlsMode === 'none',
+    key: d.tls.key,
+    cert: d.tls.cert,
+    size: config.limits.message_size_limit,
+    authMethods: ['PLAIN', 'LOGIN'],
+    authOptional: true,
+    // smtpd_tls_auth_only: AUTH only after TLS; mx never offers AUTH (MTA-SEMANTICS §8.5, §8.6).
+    allowInsecureAuth: false,
+    disabledCommands: lc.role === 'mx' ? ['AUTH'] : [],
+    useXClient: true, // narrowed per connection to authorized_xclient_networks in connection-hooks
+    disableReverseLookup: true, // we resolve through the engine's resolver in onConnect
+    hideENHANCEDSTATUSCODES: false,
+    hidePIPELINING: false,
+    socketTimeout: timeout,
+    closeTimeout: 30_000,
+    maxClients: config.limits.smtpd_client_connection_count_limit,
+    logger: createSmtpLogger(emitLine) as never,
+
+    onConnect(session, cb) {
+      void (async () => {
+        const ip = unmapV4(session.remoteAddress);
+        const name = await reverseName(d.resolver, ip);
+        const st: SessionState = {
+          sid: session.id,
+          real: { ip, port: session.remotePort, name },
+          client: { ip, port: session.remotePort, name, net: d.classify(ip) },
+          esmtp: false, txnCount: 0, rcpts: [], errors: 0, illegalPipelining: false, xclientSeen: false,
+        };
+        sessions.set(session.id, st);
+        bus.emit({ t: 'session.open', sid: st.sid, at: Date.now(), listener: lc.name, role: lc.role,
+          local: { ip: unmapV4(session.localAddress), port: session.localPort }, peer: st.real, net: st.client.net, tls: tlsMode === 'implicit' });
+        const out = await evaluate('connect', session, st);
+        if (out) return cb(out);
+        cb();
+      })().catch((e: unknown) => cb(internalError(e)));
+    },
+
+    onSecure(socket, session, cb) {
+      const st = sessions.get(session.id);
+      const tls = socket as unknown as { getProtocol(): string | null; getCipher(): { name: string; standardName?: string } };
+      const info = { protocol: tls.getProtocol() ?? undefined, cipher: tls.getCipher()?.standardName ?? tls.getCipher()?.name };
+      if (st) {
+        st.tls = info;
+        st.helo = undefined; // RFC 3207 §4.2: forget everything learned before TLS
+        st.esmtp = false;
+      }
+      bus.emit({ t: 'tls', sid: session.id, at: Date.now(), ok: true, ...info });
+      cb();
+    },
+
+    onAuth(auth: SMTPServerAuthentication, session, cb) {
+      const st = sessions.get(session.id);
+      if (!st) return cb(smtpError(454, '4.7.0', 'Temporary authentication failure'));
+      syncXclient(session, st);
+      const user = auth.username ?? '';
+      if (auth.method === 'XCLIENT') {
+        // XCLIENT LOGIN=: only reachable from authorized_xclient_networks (connection-hooks).
+        st.user = user;
+        bus.emit({ t: 'auth', sid: st.sid, at: Date.now(), ok: true, method: 'XCLIENT', user });
+        return cb(null, { user });
+      }
+      const keys = [`ip:${st.real.ip}`, `user:${user.toLowerCase()}`];
+      const { auth_failure_limit: limit, auth_lockout: lockout } = config.limits;
+      if (d.users.lockedOut(keys, limit, lockout)) {
+        bus.emit({ t: 'auth', sid: st.sid, at: Date.now(), ok: false, method: auth.method, user, reason: 'locked out after repeated failures' });
+        return cb(smtpError(454, '4.7.0', 'Temporary authentication failure'));
+      }
+      d.users.check(user, auth.password ?? '').then((ok) => {
+        if (!ok) {
+          d.users.recordFailure(keys, lockout);
+          st.errors++;
+          bus.emit({ t: 'auth', sid: st.sid, at: Date.now(), ok: false, method: auth.method, user, reason: 'bad user name or password' });
+          return cb(smtpError(535, '5.7.8', 'Error: authentication failed: authentication failure'));
+        }
+        d.users.clearFailures([`user:${user.toLowerCase()}`]);
+        st.user = user;
+        bus.emit({ t: 'auth', sid: st.sid, at: Date.now(), ok: true, method: auth.method, user });
+        cb(null, { user });
+      }, (e: unknown) => cb(internalError(e)));
+    },
+
+    onMailFrom(address: SMTPServerAddress, session, cb) {
+      void (async () => {
+        const st = mustState(session);
+        syncXclient(session, st);
+        st.rcpts = [];
+        const mayRelay = relayFrom.includes(st.client.net) || !!st.user;
+        if (lc.role === 'submission' && !mayRelay) return cb(smtpError(530, '5.7.0', 'Authentication required'));
+        const size = Number(address.args && (address.args as Record<string, string>).SIZE);
+        if (Number.isFinite(size) && size > config.limits.message_size_limit) return cb(smtpError(552, '5.3.4', 'Message size exceeds fixed limit'));
+        if (!validMailbox(address.address, true)) return cb(smtpError(501, '5.1.7', 'Bad sender address syntax'));
+        st.txnCount++;
+        st.queueId = newQueueId();
+        const out = await evaluate('mail', session, st, { sender: address.address });
+        if (out) return cb(out);
+        cb();
+      })().catch((e: unknown) => cb(internalError(e)));
+    },
+
+    onRcptTo(address: SMTPServerAddress, session, cb) {
+      void (async () => {
+        const st = mustState(session);
+        const rcpt = stripSourceRoute(address.address);
+        if (st.rcpts.length >= config.limits.smtpd_recipient_limit) return cb(smtpError(452, '4.5.3', 'Error: too many recipients'));
+        if (!validMailbox(rcpt, false) && rcpt.toLowerCase() !== 'postmaster') return cb(smtpError(501, '5.1.3', 'Bad recipient address syntax'));
+        const out = await evaluate('rcpt', session, st, { sender: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', recipient: rcpt });
+        if (out) return cb(out);
+        const full = rcpt.includes('@') ? rcpt : `${rcpt}@${config.myorigin}`;
+        st.rcpts.push({ rcpt: lowerDomain(full), orig: address.address });
+        cb();
+      })().catch((e: unknown) => cb(internalError(e)));
+    },
+
+    onData(stream: SMTPServerDataStream, session, cb) {
+      void receive(stream, session).then((r) => cb(r.error ?? null, r.message), (e: unknown) => {
+        void drain(stream);
+        cb(internalError(e));
+      });
+    },
+  });
+
+  async function receive(stream: SMTPServerDataStream, session: SMTPServerSession): Promise<{ error?: Error; message?: string }> {
+    const st = mustState(session);
+    const sender = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
+    const refusedEarly = await evaluate('data', session, st, { sender });
+    if (refusedEarly) { await drain(stream); return { error: refusedEarly }; }
+    const id = st.queueId ?? newQueueId();
+    const txn = `${st.sid}.${st.txnCount}`;
+    const rcpts = st.rcpts.map((r) => r.rcpt);
+    const received = buildReceived({ helo: st.helo ?? session.hostNameAppearsAs ?? undefined, clientName: st.client.name, clientIp: st.client.ip,
+      hostname: config.hostname, esmtp: st.esmtp || session.openingCommand === 'EHLO', tls: st.tls, authUser: st.user, queueId: id,
+      recipients: rcpts, date: new Date() });
+    const filter = new DataFilter(config.limits.message_size_limit);
+    const file = spoolPath(d.spoolDir, id);
+    let size: number;
+    try {
+      size = await writeSpool(file, received, stream.pipe(filter));
+    } catch (e) {
+      await drain(stream);
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOSPC' || code === 'EDQUOT') return { error: smtpError(452, '4.3.1', 'Insufficient system storage') };
+      return { error: smtpError(451, '4.3.0', 'Error: queue file write error') };
+    }
+    const f = filter.facts;
+    const refuse = (code: number, status: string, text: string, check?: string) => {
+      void import('node:fs').then((fs) => fs.promises.rm(file, { force: true }));
+      st.replyCheck = check;
+      bus.emit({ t: 'message.refused', sid: st.sid, txn, at: Date.now(), code, reply: `${code} ${status} ${text}` });
+      return { error: smtpError(code, status, text) };
+    };
+    if (f.tooBig) return refuse(552, '5.3.4', 'Error: message file too big', 'message_size_limit');
+    if (f.bareLf > 0 || f.bareCr > 0) {
+      const what = f.bareLf > 0 ? 'bare <LF>' : 'bare <CR>';
+      return refuse(550, '5.5.2', `${config.hostname} Error: ${what} received (${f.bareLf} bare LF, ${f.bareCr} bare CR; lines must end in CRLF)`, 'smtpd_forbid_bare_newline');
+    }
+    if (f.received >= config.limits.hopcount_limit) return refuse(554, '5.4.0', 'Error: too many hops', 'hopcount_limit');
+    const eod = await evaluate('end_of_data', session, st, { sender });
+    if (eod) {
+      void import('node:fs').then((fs) => fs.promises.rm(file, { force: true }));
+      return { error: eod };
+    }
+    try {
+      await d.syncSpoolDir();
+      await d.queue.enqueue({ id, sid: st.sid, txn, sender, recipients: st.rcpts, size, spool: file,
+        client: { ip: st.client.ip, name: st.client.name, helo: st.helo, net: st.client.net, authUser: st.user, tls: !!st.tls },
+        subject: f.subject, from: f.from, headersAdded: ['Received'], headerBlock: received + f.headerBlock, isReport: /multipart\/report/i.test(f.contentType ?? '') && /delivery-status/i.test(f.contentType ?? '') });
+    } catch (e) {
+      void import('node:fs').then((fs) => fs.promises.rm(file, { force: true }));
+      const msg = String((e as Error).message ?? e);
+      if (/SQLITE_FULL|ENOSPC/.test(msg)) return { error: smtpError(452, '4.3.1', 'Insufficient system storage') };
+      return { error: smtpError(451, '4.3.0', 'Error: queue file write error') };
+    }
+    bus.emit({ t: 'message.accepted', sid: st.sid, txn, id, at: Date.now(), sender, rcpts, size, headersAdded: ['Received'] });
+    st.queueId = undefined;
+    return { message: `2.0.0 Ok: queued as ${id}` };
+  }
+
+  /** Run the restriction lists for an event; an Error (with the SMTP reply) when decisive. */
+  async function evaluate(stage: Stage, session: SMTPServerSession, st: SessionState, extra: { sender?: string; recipient?: string } = {}): Promise<Error | null> {
+    const notes: string[] = [];
+    const ctx: PolicyContext = {
+      stage,
+      listener: { name: lc.name, role: lc.role, relayFrom },
+      client: st.client,
+      helo: st.helo ?? (session.hostNameAppearsAs || undefined),
+      esmtp: st.esmtp || session.openingCommand === 'EHLO',
+      tls: !!st.tls || !!session.secure,
+      saslUser: st.user,
+      sender: extra.sender,
+      recipient: extra.recipient,
+      recipientCount: st.rcpts.length,
+      illegalPipelining: st.illegalPipelining,
+      isLocalDomain: (dom) => config.domains.includes(dom.toLowerCase().replace(/\.$/, '')),
+      resolver: d.resolver,
+      note: (s) => notes.push(s),
+    };
+    const out = await d.policy().evaluate(stage, ctx);
+    const txn = st.txnCount > 0 ? `${st.sid}.${st.txnCount}` : undefined;
+    for (const s of out.steps) {
+      bus.emit({ t: 'check', sid: st.sid, txn, at: Date.now(), stage, list: s.list, check: s.check, verdict: s.verdict, detail: s.detail });
+    }
+    if (out.verdict.kind === 'reject' || out.verdict.kind === 'defer') {
+      st.replyCheck = out.decidedBy;
+      return replyFromVerdict(out.verdict);
+    }
+    return null;
+  }
+
+  function mustState(session: SMTPServerSession): SessionState {
+    const st = sessions.get(session.id);
+    if (!st) throw new Error(`no state for session ${session.id}`);
+    if (session.hostNameAppearsAs && st.helo !== session.hostNameAppearsAs) {
+      st.helo = session.hostNameAppearsAs;
+      st.esmtp = session.openingCommand === 'EHLO';
+    }
+    return st;
+  }
+
+  /** After an authorised XCLIENT, policy sees the claimed client; the trace keeps both. */
+  function syncXclient(session: SMTPServerSession, st: SessionState): void {
+    const claimedIp = unmapV4(session.remoteAddress);
+    if (claimedIp === st.client.ip && !session.xClient?.has('NAME')) return;
+    if (st.xclientSeen && claimedIp === st.client.ip) return;
+    st.xclientSeen = true;
+    const name = session.clientHostname && session.clientHostname !== `[${claimedIp}]` ? session.clientHostname : 'unknown';
+    st.client = { ip: claimedIp, port: Number(session.remotePort) || 0, name, net: d.classify(claimedIp) };
+    const helo = session.xClient?.get('HELO');
+    const login = session.xClient?.get('LOGIN');
+    bus.emit({ t: 'xclient', sid: st.sid, at: Date.now(), real: st.real,
+      claimed: { ip: claimedIp, port: st.client.port, name, net: st.client.net, ...(helo ? { helo: String(helo) } : {}), ...(login ? { login: String(login) } : {}) } });
+  }
+
+  attachConnectionHooks(server, {
+    greetWaitMs: lc.greet_wait,
+    xclientAllowed: (ip) => config.authorized_xclient_networks.includes(d.classify(unmapV4(ip))),
+    onHelo: (sid, helo, esmtp) => {
+      const st = sessions.get(sid);
+      if (st) { st.helo = helo; st.esmtp = esmtp; }
+      bus.emit({ t: 'helo', sid, at: Date.now(), helo, esmtp });
+    },
+    onClose: (sid) => {
+      if (!sessions.has(sid)) return;
+      sessions.delete(sid);
+      bus.emit({ t: 'session.close', sid, at: Date.now() });
+    },
+    onPipelining: (sid) => {
+      const st = sessions.get(sid);
+      if (st) st.illegalPipelining = true;
+    },
+  });
+
+  await listen(server, lc);
+  const addr = server.server.address() as net.AddressInfo;
+  return {
+    name: lc.name,
+    address: addr.address,
+    port: addr.port,
+    stop: (graceMs = 10_000) => new Promise<void>((resolve) => {
+      const t = setTimeout(resolve, graceMs + 1000);
+      server.close(() => { clearTimeout(t); resolve(); });
+    }),
+  };
+}
+
+/** Bind, turning EADDRINUSE/EACCES into one clear sentence. */
+function listen(server: SMTPServer, lc: ListenerConfig): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (e: NodeJS.ErrnoException) => {
+      const where = `${lc.address}:${lc.port}`;
+      const why = e.code === 'EADDRINUSE' ? 'the port is already in use by another program'
+        : e.code === 'EACCES' ? `ports below 1024 need root or CAP_NET_BIND_SERVICE (try a port above 1024, or: sudo setcap cap_net_bind_service=+ep $(which node))`
+          : e.code === 'EADDRNOTAVAIL' ? 'this machine has no such address' : (e.message ?? String(e));
+      const hint = e.code === 'EADDRINUSE' ? `; stop that program or set another port for listener "${lc.name}" in the config` : '';
+      const err = new Error(`cannot listen on ${where} (listener "${lc.name}"): ${why}${hint}`);
+      (err as NodeJS.ErrnoException).code = e.code;
+      reject(err);
+    };
+    server.server.once('error', onError);
+    server.listen(lc.port, lc.address, () => {
+      server.server.off('error', onError);
+      server.server.on('error', () => {}); // later socket errors are per connection
+      resolve();
+    });
+  });
+}
+
+async function reverseName(resolver: Resolver, ip: string): Promise<string> {
+  if (isLoopback(ip)) return 'localhost';
+  try {
+    const names = await Promise.race([resolver.reverse(ip), new Promise<string[]>((_, rej) => setTimeout(() => rej(new Error('timeout')), RDNS_TIMEOUT_MS).unref())]);
+    const n = names[0];
+    return n && /^[A-Za-z0-9.-]{1,253}$/.test(n) ? n.replace(/\.$/, '') : 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** RFC 821 source route "@a,@b:user@dom" → "user@dom" (Postfix strips it; nothing is relayed). */
+function stripSourceRoute(addr: string): string {
+  const m = /^@[^:]+:(.+)$/.exec(addr);
+  return m ? (m[1] as string) : addr;
+}
+
+function lowerDomain(addr: string): string {
+  const at = addr.lastIndexOf('@');
+  return at < 0 ? addr : `${addr.slice(0, at)}@${addr.slice(at + 1).toLowerCase().replace(/\.$/, '')}`;
+}
+
+/** Sanity limits from RFC 5321 §4.5.3.1: local-part 64, domain 255, no controls or spaces. */
+function validMailbox(addr: string, isSender: boolean): boolean {
+  if (addr === '') return isSender;
+  if (addr.length > 256 || /[\s\x00-\x1f\x7f<>]/.test(addr)) return false;
+  const at = addr.lastIndexOf('@');
+  if (at < 0) return !isSender || addr.length <= 64;
+  const local = addr.slice(0, at);
+  const domain = addr.slice(at + 1);
+  if (local.length === 0 || local.length > 64 || domain.length === 0 || domain.length > 255) return false;
+  return /^\[.+\]$/.test(domain) || /^[A-Za-z0-9_.-]+$/.test(domain);
+}
+
+function internalError(e: unknown): Error {
+  console.error('relaylab: internal error in an SMTP session:', e);
+  return smtpError(451, '4.3.0', 'Error: internal error, try again later');
+}

@@ -1,0 +1,49 @@
+// Our Received: header in Postfix's format (MTA-SEMANTICS §4.1, RFC 5321 §4.4).
+import net from 'node:net';
+
+export interface ReceivedInput {
+  helo?: string;
+  clientName: string; // rDNS name or "unknown"
+  clientIp: string;
+  hostname: string;
+  esmtp: boolean;
+  tls?: { protocol?: string; cipher?: string; bits?: number };
+  authUser?: string;
+  queueId: string;
+  recipients: string[];
+  date: Date;
+}
+
+export function protocolName(esmtp: boolean, tls: boolean, auth: boolean): string {
+  if (!esmtp) return 'SMTP';
+  return `ESMTP${tls ? 'S' : ''}${auth ? 'A' : ''}`;
+}
+
+export function addressLiteral(ip: string): string {
+  return net.isIPv6(ip) ? `[IPv6:${ip}]` : `[${ip}]`;
+}
+
+export function buildReceived(r: ReceivedInput): string {
+  const helo = r.helo && r.helo.length > 0 ? r.helo : addressLiteral(r.clientIp);
+  const lines = [`Received: from ${helo} (${r.clientName} ${addressLiteral(r.clientIp)})`];
+  if (r.tls?.protocol) {
+    lines.push(`\t(using ${r.tls.protocol} with cipher ${r.tls.cipher ?? 'unknown'}${r.tls.bits ? ` (${r.tls.bits}/${r.tls.bits} bits)` : ''})`);
+  }
+  const proto = protocolName(r.esmtp, !!r.tls, !!r.authUser);
+  const forClause = r.recipients.length === 1 ? `\r\n\tfor <${r.recipients[0]}>` : '';
+  lines.push(`\tby ${r.hostname} (Relay Lab) with ${proto} id ${r.queueId}${forClause}; ${mailDate(r.date)}`);
+  return lines.join('\r\n') + '\r\n';
+}
+
+/** RFC 5322 date with a (TZ) comment, as Postfix's mail_date(). */
+export function mailDate(d: Date): string {
+  const days = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+  const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+  const off = -d.getTimezoneOffset();
+  const sign = off >= 0 ? '+' : '-';
+  const abs = Math.abs(off);
+  const p2 = (n: number) => String(n).padStart(2, '0');
+  const tz = Intl.DateTimeFormat('en-US', { timeZoneName: 'short' }).formatToParts(d).find((p) => p.type === 'timeZoneName')?.value ?? 'UTC';
+  return `${days[d.getDay()]}, ${d.getDate()} ${months[d.getMonth()]} ${d.getFullYear()} ${p2(d.getHours())}:${p2(d.getMinutes())}:${p2(d.getSeconds())} ` +
+    `${sign}${p2(Math.floor(abs / 60))}${p2(abs % 60)} (${tz})`;
+}

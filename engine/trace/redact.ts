@@ -1,0 +1,17 @@
+// Credentials never reach the trace or a log: AUTH arguments and SASL continuation lines are
+// replaced before a line leaves the SMTP layer (smtp-server redacts too; this is the backstop).
+
+/** Redact a client line. `inSasl` is true while an AUTH exchange is waiting for client data. */
+export function redactClientLine(line: string, inSasl: boolean): string {
+  if (inSasl) return '*** (SASL response redacted)';
+  const m = /^(AUTH)\s+(\S+)(\s+.*)?$/i.exec(line.trim());
+  if (m) return `${m[1]} ${m[2]}${m[3] ? ' ***' : ''}`;
+  return line;
+}
+
+/** Strip obviously secret-looking keys from an object before logging it. */
+export function redactObject<T extends Record<string, unknown>>(o: T): T {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(o)) out[k] = /pass(word)?|secret|token|key/i.test(k) ? '***' : v;
+  return out as T;
+}
