@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import type { DeliverableMessage, Dsn } from './types';
+import { noteStreamedBytes } from '../util/memory';
 
 export interface MaildirDelivery {
   mailRoot: string;
@@ -40,7 +41,10 @@ export async function deliverToMaildir(o: MaildirDelivery): Promise<Dsn> {
       // the spool file may be tens of MB: stream it, never read it whole
       // (plain writes, not fh.createWriteStream: a FileHandle stream that does not auto-close keeps
       // the handle referenced, and fh.close() then never returns)
-      for await (const chunk of fs.createReadStream(o.msg.spoolPath, { highWaterMark: 256 * 1024 })) await fh.write(chunk as Buffer);
+      for await (const chunk of fs.createReadStream(o.msg.spoolPath, { highWaterMark: 256 * 1024 })) {
+        await fh.write(chunk as Buffer);
+        noteStreamedBytes((chunk as Buffer).length);
+      }
       await fh.sync();
       size = (await fh.stat()).size;
     } finally {

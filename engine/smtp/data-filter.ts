@@ -6,6 +6,7 @@
 // - Header block: Return-Path is removed (it is added at final delivery), Received headers are
 //   counted (hopcount_limit), Subject/From/Content-Type are captured for the queue and the trace.
 import { Transform, type TransformCallback } from 'node:stream';
+import { noteStreamedBytes } from '../util/memory';
 
 const CR = 13;
 const LF = 10;
@@ -36,6 +37,7 @@ export class DataFilter extends Transform {
   override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
     this.scanLineEnds(chunk);
     this.facts.bytes += chunk.length;
+    noteStreamedBytes(chunk.length);
     if (this.facts.bytes > this.maxBytes) this.facts.tooBig = true;
     if (this.facts.tooBig) return cb(); // keep reading (the client must reach end of data), write nothing
     if (!this.inHeaders) return cb(null, chunk);
