@@ -344,10 +344,14 @@ function listen(server: SMTPServer, lc: ListenerConfig): Promise<void> {
       (err as NodeJS.ErrnoException).code = e.code;
       reject(err);
     };
-    server.server.once('error', onError);
+    // smtp-server re-emits its net.Server's errors on itself; an unhandled one would crash us.
+    let listening = false;
+    server.on('error', (e: NodeJS.ErrnoException) => {
+      if (!listening) onError(e);
+      // later errors are per connection (resets, TLS failures): the session ends, the engine goes on
+    });
     server.listen(lc.port, lc.address, () => {
-      server.server.off('error', onError);
-      server.server.on('error', () => {}); // later socket errors are per connection
+      listening = true;
       resolve();
     });
   });
