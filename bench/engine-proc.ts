@@ -19,6 +19,8 @@ export interface EngineProc {
   stats(): Promise<EngineStats>;
   /** VmHWM of the engine process in KiB (Linux), or null where /proc is missing. */
   peakRssKiB(): number | null;
+  /** CPU time (user + system) the engine process has used, in seconds (Linux), or null. */
+  cpuSeconds(): number | null;
   /** Messages in <data>/mail/<domain>/<any>/new. */
   delivered(): number;
   stop(): Promise<void>;
@@ -51,6 +53,7 @@ export async function startEngineProc(opts: { profileDir?: string } = {}): Promi
     port, pid, dataDir,
     stats: () => ask(child),
     peakRssKiB: () => vmHwm(pid),
+    cpuSeconds: () => cpuSeconds(pid),
     delivered: () => countDelivered(path.join(dataDir, 'mail', DOMAIN)),
     stop: () => new Promise<void>((resolve) => {
       if (child.exitCode !== null || child.signalCode !== null) return resolve();
@@ -83,6 +86,18 @@ function vmHwm(pid: number): number | null {
     return null;
   }
 }
+
+/** utime + stime from /proc/<pid>/stat (fields 14 and 15, after the parenthesised name). */
+function cpuSeconds(pid: number): number | null {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) / CLOCK_TICKS;
+  } catch {
+    return null;
+  }
+}
+const CLOCK_TICKS = 100; // sysconf(_SC_CLK_TCK) on Linux
 
 function countDelivered(domainDir: string): number {
   let n = 0;

@@ -2,6 +2,7 @@
 // child process, sends bounded runs of mail to it, prints messages/s (median of 3 runs),
 // transaction times, peak RSS and a comparison with the issue's reference figures, then checks
 // that every accepted message reached Maildir. Never a pass/fail on time; exit 1 only if broken.
+import fs from 'node:fs';
 import os from 'node:os';
 import { runEngineChild } from './engine-child';
 import { startEngineProc, type EngineProc, type EngineStats } from './engine-proc';
@@ -76,6 +77,9 @@ interface ScenarioResult {
   latencyRunRate?: number;
   commits: number;
   writes: number;
+  /** Engine CPU seconds and wall seconds over the msg/s runs (drain waits excluded). */
+  cpu: number;
+  wall: number;
 }
 
 export async function main(argv: string[]): Promise<void> {
@@ -97,6 +101,9 @@ export async function main(argv: string[]): Promise<void> {
   } finally {
     await engine?.stop();
   }
+  // keep the data dir of a broken run for a look; a clean one is only thousands of test messages
+  if (engine && process.exitCode === 0) fs.rmSync(engine.dataDir, { recursive: true, force: true });
+  else if (engine) process.stderr.write(`bench: data kept in ${engine.dataDir}\n`);
 }
 
 async function bench(engine: EngineProc, opts: Options): Promise<number> {
@@ -104,31 +111,35 @@ async function bench(engine: EngineProc, opts: Options): Promise<number> {
   const say = (s: string) => process.stdout.write(`${s}\n`);
   say(`relaylab bench: node ${process.version}, ${os.cpus().length} CPU(s) (${os.cpus()[0]?.model ?? '?'}), engine pid ${engine.pid} on 127.0.0.1:${engine.port}`);
   say(`load: ${opts.tool} for msg/s${opts.tool === 'smtp-source' ? ` (${smtpSource})` : ''}; built-in client for transaction times; ${opts.messages} msgs per 1 KB run, ${largeCount(opts)} per 100 KB run, ${opts.runs} runs each`);
-  say(`data: ${engine.dataDir}\n`);
+  say(`data: ${engine.dataDir} (removed at the end of a clean run)\n`);
 
   let acked = 0;
   const problems: string[] = [];
   const results: ScenarioResult[] = [];
-  const run = async (tool: Options['tool'], spec: LoadSpec, label: string): Promise<LoadResult> => {
+  const run = async (tool: Options['tool'], spec: LoadSpec, label: string): Promise<LoadResult & { cpu: number }> => {
+    const cpu0 = engine.cpuSeconds() ?? NaN;
     const r = tool === 'builtin' ? await runBuiltin(spec) : await runSmtpSource(smtpSource as string, spec);
+    const cpu = (engine.cpuSeconds() ?? NaN) - cpu0;
     acked += r.accepted;
     const rate = r.accepted / r.seconds;
     say(`  ${label.padEnd(22)} ${fmt(rate).padStart(6)} msg/s  (${r.accepted} in ${r.seconds.toFixed(2)} s)${r.error ? `  ERROR: ${r.error}` : ''}`);
     if (r.error) problems.push(`${label}: ${r.error}`);
     const drained = await waitDelivered(engine, acked, DRAIN_WAIT_MS);
     if (!drained) say(`  (queue not drained after ${DRAIN_WAIT_MS / 1000} s: ${engine.delivered()} of ${acked} delivered; going on)`);
-    return r;
+    return { ...r, cpu };
   };
 
   for (const sc of SCENARIOS) {
     say(`${sc.name}:`);
     const spec: LoadSpec = { port: engine.port, count: sc.large ? largeCount(opts) : opts.messages, concurrency: sc.concurrency, size: sc.size, reuse: sc.reuse };
     const before = await engine.stats();
-    const res: ScenarioResult = { scenario: sc, rates: [], latencies: [], commits: 0, writes: 0 };
+    const res: ScenarioResult = { scenario: sc, rates: [], latencies: [], commits: 0, writes: 0, cpu: 0, wall: 0 };
     for (let i = 1; i <= opts.runs; i++) {
       const r = await run(opts.tool, spec, `run ${i} (${opts.tool})`);
       res.rates.push(r.accepted / r.seconds);
       res.latencies.push(...r.latencies);
+      res.cpu += r.cpu;
+      res.wall += r.seconds;
     }
     if (opts.tool !== 'builtin') {
       const r = await run('builtin', spec, 'latency run (builtin)');
@@ -148,11 +159,11 @@ async function bench(engine: EngineProc, opts: Options): Promise<number> {
   const peak = engine.peakRssKiB();
 
   say('');
-  const rows = [['scenario', 'runs (msg/s)', 'median', 'builtin', 'p50 ms', 'p99 ms', 'vs Postfix', 'vs smtp-server', 'writes/commit']];
+  const rows = [['scenario', 'runs (msg/s)', 'median', 'builtin', 'p50 ms', 'p99 ms', 'vs Postfix', 'vs smtp-server', 'engine CPU', 'writes/commit']];
   for (const r of results) {
     const m = median(r.rates);
     rows.push([r.scenario.name, r.rates.map((x) => fmt(x)).join(' / '), fmt(m), r.latencyRunRate !== undefined ? fmt(r.latencyRunRate) : '=', fmt(percentile(r.latencies, 50), 2),
-      fmt(percentile(r.latencies, 99), 2), ratio(m, r.scenario.postfix), ratio(m, r.scenario.smtpServer), r.commits ? (r.writes / r.commits).toFixed(1) : '-']);
+      fmt(percentile(r.latencies, 99), 2), ratio(m, r.scenario.postfix), ratio(m, r.scenario.smtpServer), `${fmt((100 * r.cpu) / r.wall)}%`, r.commits ? (r.writes / r.commits).toFixed(1) : '-']);
   }
   say(table(rows));
   say('');
@@ -160,6 +171,7 @@ async function bench(engine: EngineProc, opts: Options): Promise<number> {
   const refs = (ref: (s: Scenario) => number) => results.map((r) => fmt(ref(r.scenario))).join(' / ');
   say(`vs Postfix 3.7 (${refs((s) => s.postfix)} msg/s): ${ratios((s) => s.postfix)}   [c=1 / c=10 / c=50 / 100 KB c=10 / new conn]`);
   say(`vs bare smtp-server (${refs((s) => s.smtpServer)} msg/s): ${ratios((s) => s.smtpServer)}`);
+  say('builtin: msg/s of the built-in run that measured p50/p99 (= when the runs above used it); engine CPU: % of one core during the msg/s runs');
   say(`engine peak RSS (VmHWM): ${peak === null ? 'unknown (no /proc)' : `${fmt(peak / 1024, 1)} MiB`}`);
   say(`group commit: ${final.commits} commits carried ${final.writes} durable writes (${final.commits ? (final.writes / final.commits).toFixed(2) : '-'} per commit)`);
 
