@@ -9,8 +9,9 @@ import { createResolver } from './dns';
 import type { Resolver } from './dns/resolver.port';
 import { createPolicy } from './policy';
 import { Queue } from './queue/queue';
-import { createDirSyncer } from './queue/spool';
-import { openDb, type Db } from './store/db';
+import { SpoolPool } from './queue/spool-pool';
+import { openDb, walPath, type Db } from './store/db';
+import { coalescedFsync } from './store/fsync';
 import { GroupCommitter } from './store/committer';
 import { TraceBus } from './trace/bus';
 import { eventsSince, lastEventSeq, startRecorder } from './trace/recorder';
@@ -59,7 +60,9 @@ export function createEngine(config: Config, opts: EngineOptions): Engine {
   fs.mkdirSync(p.spool, { recursive: true, mode: 0o700 });
   fs.mkdirSync(p.mail, { recursive: true, mode: 0o700 });
   const db = openDb(p.db);
-  const committer = new GroupCommitter(db, { delayMs: config.queue.commit_delay });
+  const walSync = coalescedFsync(walPath(p.db));
+  const spool = new SpoolPool(p.spool);
+  const committer = new GroupCommitter(db, walSync.sync, { delayMs: config.queue.commit_delay });
   committer.onError = (e) => console.error('relaylab: database write failed:', e.message);
   const bus = new TraceBus(lastEventSeq(db));
   const stopRecorder = startRecorder(db, committer, bus);
@@ -69,7 +72,7 @@ export function createEngine(config: Config, opts: EngineOptions): Engine {
   const unsubDns = resolver.onQuery((query) => bus.emit({ t: 'dns', at: query.at, query }));
   const policy: PolicyEngine = createPolicy(config.policy);
   const classify = createClassifier(config.networks);
-  const scheduler = new Scheduler({ config, queue, committer, bus, resolver, mailRoot: p.mail, spoolDir: p.spool });
+  const scheduler = new Scheduler({ config, queue, committer, bus, resolver, mailRoot: p.mail, spool });
   const startedAt = Date.now();
   const listeners: RunningListener[] = [];
   const listenerErrors = new Map<string, string>();
@@ -90,10 +93,11 @@ export function createEngine(config: Config, opts: EngineOptions): Engine {
       const recovered = queue.recover();
       if (recovered > 0) console.error(`relaylab: ${recovered} message(s) were in delivery at the last stop; they will be delivered again`);
       const tls = await loadOrCreateCertificate({ dataDir: opts.dataDir, hostname: config.hostname, cert: config.tls.cert, key: config.tls.key, baseDir: config.baseDir });
-      const syncSpoolDir = createDirSyncer(p.spool);
+      const swept = spool.sweep(queue.spoolFilesInUse());
+      if (swept > 0) console.error(`relaylab: removed ${swept} unused spool file(s) left by the last run`);
       try {
         for (const lc of config.listeners) {
-          listeners.push(await startListener({ config, listener: lc, tls, classify, resolver, policy: () => policy, queue, users, bus, spoolDir: p.spool, syncSpoolDir }));
+          listeners.push(await startListener({ config, listener: lc, tls, classify, resolver, policy: () => policy, queue, users, bus, spool }));
         }
       } catch (e) {
         await Promise.all(listeners.map((l) => l.stop(0)));
@@ -109,6 +113,8 @@ export function createEngine(config: Config, opts: EngineOptions): Engine {
       stopRecorder();
       committer.close();
       resolver.close?.();
+      walSync.close();
+      spool.close();
       db.close();
     },
   };

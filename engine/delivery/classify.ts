@@ -39,6 +39,9 @@ export function classify(err: unknown, host?: string, ip?: string): Dsn {
   const local = (status: string, action: Dsn['action'], reason: string): Dsn =>
     withMta({ action, status, reason, diagnostic: `X-Postfix; ${reason}` });
 
+  if (code && /^ERR_(SSL|TLS)_/.test(code)) {
+    return local('4.7.5', 'delayed', `Cannot start TLS with ${peer}: ${clip(e.message)}`);
+  }
   switch (code) {
     case 'ECONNREFUSED':
       return local('4.4.1', 'delayed', `connect to ${peer}: Connection refused`);

@@ -8,6 +8,7 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import type { DeliverableMessage, Dsn } from './types';
 import { noteStreamedBytes } from '../util/memory';
+import { fsyncDirShared } from '../store/fsync';
 
 export interface MaildirDelivery {
   mailRoot: string;
@@ -22,6 +23,10 @@ const DIR_MODE = 0o700;
 const FILE_MODE = 0o600;
 const NAME_MAX = 255;
 let counter = 0;
+/** Up to this size a message is copied in one read and one write. */
+const SMALL = 256 * 1024;
+/** Mailboxes whose tmp/new/cur exist (forgotten after any failure, so a removed one is re-created). */
+const knownBoxes = new Set<string>();
 
 /** Deliver one copy. Outcomes (including local faults) are values, never exceptions. */
 export async function deliverToMaildir(o: MaildirDelivery): Promise<Dsn> {
@@ -30,20 +35,28 @@ export async function deliverToMaildir(o: MaildirDelivery): Promise<Dsn> {
 
   let tmpPath: string | undefined;
   try {
-    for (const sub of ['tmp', 'new', 'cur']) await fsp.mkdir(path.join(box.dir, sub), { recursive: true, mode: DIR_MODE });
+    if (!knownBoxes.has(box.dir)) {
+      for (const sub of ['tmp', 'new', 'cur']) await fsp.mkdir(path.join(box.dir, sub), { recursive: true, mode: DIR_MODE });
+      knownBoxes.add(box.dir);
+    }
 
     const top = Buffer.from(`Return-Path: <${headerSafe(o.msg.sender)}>\r\nDelivered-To: ${headerSafe(o.rcpt)}\r\n`, 'utf8');
     const { fh, name, file } = await createUnique(path.join(box.dir, 'tmp'), o.hostname);
     tmpPath = file;
     let size: number;
     try {
-      await fh.write(top);
-      // the spool file may be tens of MB: stream it, never read it whole
-      // (plain writes, not fh.createWriteStream: a FileHandle stream that does not auto-close keeps
-      // the handle referenced, and fh.close() then never returns)
-      for await (const chunk of fs.createReadStream(o.msg.spoolPath, { highWaterMark: 256 * 1024 })) {
-        await fh.write(chunk as Buffer);
-        noteStreamedBytes((chunk as Buffer).length);
+      if (o.msg.size <= SMALL) {
+        // Small messages (most mail): one read and one write, both from and to the page cache.
+        await writeAll(fh, Buffer.concat([top, await fsp.readFile(o.msg.spoolPath)]));
+      } else {
+        await writeAll(fh, top);
+        // the spool file may be tens of MB: stream it, never read it whole
+        // (plain writes, not fh.createWriteStream: a FileHandle stream that does not auto-close keeps
+        // the handle referenced, and fh.close() then never returns)
+        for await (const chunk of fs.createReadStream(o.msg.spoolPath, { highWaterMark: 256 * 1024 })) {
+          await writeAll(fh, chunk as Buffer);
+          noteStreamedBytes((chunk as Buffer).length);
+        }
       }
       await fh.sync();
       size = (await fh.stat()).size;
@@ -54,9 +67,10 @@ export async function deliverToMaildir(o: MaildirDelivery): Promise<Dsn> {
     const newDir = path.join(box.dir, 'new');
     await fsp.rename(file, path.join(newDir, `${name},S=${size}`));
     tmpPath = undefined;
-    await fsyncDir(newDir);
+    await fsyncDirShared(newDir); // concurrent deliveries to one mailbox share the fsync
     return { action: 'delivered', status: '2.0.0', reason: 'delivered to maildir' };
   } catch (err) {
+    knownBoxes.delete(box.dir); // the next attempt re-creates the folders if they went away
     if (tmpPath) await fsp.rm(tmpPath, { force: true }).catch(() => undefined);
     return failureDsn(err);
   }
@@ -118,12 +132,12 @@ async function createUnique(tmpDir: string, hostname: string) {
   }
 }
 
-async function fsyncDir(dir: string): Promise<void> {
-  const fh = await fsp.open(dir, 'r');
-  try {
-    await fh.sync();
-  } finally {
-    await fh.close();
+/** A write may be short (POSIX); loop until the whole buffer is on its way to disk. */
+async function writeAll(fh: fsp.FileHandle, buf: Buffer): Promise<void> {
+  for (let off = 0; off < buf.length; ) {
+    const { bytesWritten } = await fh.write(buf, off, buf.length - off);
+    if (bytesWritten <= 0) throw Object.assign(new Error('short write to the mailbox file'), { code: 'EIO' });
+    off += bytesWritten;
   }
 }
 

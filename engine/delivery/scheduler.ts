@@ -10,12 +10,16 @@ import type { TraceBus } from '../trace/bus';
 import type { Queue, MessageRow, RecipientRow } from '../queue/queue';
 import { expired, nextAttemptAt } from '../queue/backoff';
 import { newQueueId } from '../queue/ids';
-import { spoolPath, writeSpool } from '../queue/spool';
+import { writeSpool } from '../queue/spool';
+import type { SpoolPool } from '../queue/spool-pool';
 import { deliverToMaildir } from './maildir';
 import { mxTargets, resolveNextHop } from './nexthop';
 import { buildFailureNotice, mayNotify } from './dsn';
 import { SmtpPool } from './smtp-pool';
 import type { DeliverableMessage, Dsn } from './types';
+
+/** Delivery outcomes may wait this long to share a commit with the SMTP sessions' writes. */
+const OUTCOME_COMMIT_WINDOW_MS = 20;
 
 export interface SchedulerDeps {
   config: Config;
@@ -24,7 +28,7 @@ export interface SchedulerDeps {
   bus: TraceBus;
   resolver: Resolver;
   mailRoot: string;
-  spoolDir: string;
+  spool: SpoolPool;
 }
 
 export class Scheduler {
@@ -82,8 +86,10 @@ export class Scheduler {
   /** One delivery attempt for every recipient of one message that is still to do. */
   private async deliver(m: MessageRow): Promise<void> {
     const { config, bus } = this.d;
-    if (!fs.existsSync(m.spool)) {
-      await this.d.committer.durable(() => this.d.queue.move(m.id, 'active', 'corrupt', { reason: `spool file ${m.spool} is missing` }));
+    const onDisk = await fs.promises.stat(m.spool).then((st) => st.size, () => -1);
+    if (onDisk !== m.size) {
+      const reason = onDisk < 0 ? `spool file ${m.spool} is missing` : `spool file ${m.spool} has ${onDisk} bytes, the queue says ${m.size}`;
+      await this.d.committer.durable(() => this.d.queue.move(m.id, 'active', 'corrupt', { reason }));
       return;
     }
     const msg: DeliverableMessage = { id: m.id, sender: m.sender, spoolPath: m.spool, size: m.size, arrivedAt: m.arrived_at };
@@ -179,7 +185,7 @@ export class Scheduler {
           reason: to === 'deferred' ? lastError : undefined,
           nextAttemptAt: to === 'deferred' ? nextAttemptAt(config.queue, m.attempts, Date.now()) : null,
         });
-      });
+      }, OUTCOME_COMMIT_WINDOW_MS);
     } catch (e) {
       // Held or deleted by the user while we were delivering: the outcomes stay in the trace.
       bus.emit({ t: 'queue', id: m.id, at: Date.now(), from: 'active', to: 'active', reason: `could not record the outcome: ${(e as Error).message}` });
@@ -200,7 +206,7 @@ export class Scheduler {
     const notice = buildFailureNotice({ reportingMta: config.hostname, queueId: m.id, arrivalDate: new Date(m.arrived_at), sender: m.sender,
       recipients: failed, headersOfOriginal: headers });
     const id = newQueueId();
-    const file = spoolPath(this.d.spoolDir, id);
+    const file = await this.d.spool.take();
     const size = await writeSpool(file, '', Readable.from([notice]));
     await queue.enqueue({ id, sid: '', txn: '', sender: '', recipients: [{ rcpt: m.sender, orig: m.sender }], size, spool: file,
       client: { ip: '127.0.0.1', name: 'localhost', net: 'local', tls: false }, subject: 'Undelivered Mail Returned to Sender',

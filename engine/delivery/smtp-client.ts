@@ -53,7 +53,7 @@ export async function openSmtpSession(o: SmtpSessionOptions): Promise<SmtpSessio
   if (!net.isIP(o.ip)) throw new Error(`openSmtpSession: ip must be an IP address, got ${JSON.stringify(o.ip)}`);
   const tls = o.starttls !== false;
   let r = await connect(o, tls);
-  if ('err' in r && tls && r.err.code === 'ETLS') {
+  if ('err' in r && tls && isTlsFailure(r.err)) {
     // Postfix smtp_tls_security_level=may: a failed handshake is retried in plaintext.
     r = await connect(o, false);
   }
@@ -128,6 +128,7 @@ class Session implements SmtpSession {
   private chain: Promise<unknown> = Promise.resolve();
   private dirty = false;
   private closing = false;
+  private closed: Promise<void> | undefined;
 
   constructor(o: SmtpSessionOptions, private readonly conn: SMTPConnection, private readonly state: ConnState) {
     this.host = o.host;
@@ -149,7 +150,12 @@ class Session implements SmtpSession {
     return run;
   }
 
-  async close(): Promise<void> {
+  close(): Promise<void> {
+    this.closed ??= this.quit();
+    return this.closed;
+  }
+
+  private async quit(): Promise<void> {
     this.closing = true;
     await this.chain;
     if (this.conn.destroyed) return;
@@ -341,6 +347,11 @@ function protocolLogger(onLine: SmtpSessionOptions['onLine']) {
 function redactAuth(line: string): string {
   const m = /^(AUTH\s+\S+)\s+\S/i.exec(line);
   return m ? `${m[1]} *****` : line;
+}
+
+/** The STARTTLS handshake failed (refused, broken, or stalled), not the connection itself. */
+function isTlsFailure(err: SmtpError): boolean {
+  return err.code === 'ETLS' || err.timeoutType === 'UPGRADE_TIMEOUT' || /^ERR_(SSL|TLS)_/.test(err.originalCode ?? '');
 }
 
 function badAddress(a: string): boolean {

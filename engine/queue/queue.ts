@@ -108,6 +108,7 @@ export class Queue {
   claimDue(limit: number, now = Date.now()): MessageRow[] {
     const ids = (this.st.due.all(now, limit) as { id: string }[]).map((r) => r.id);
     const claimed: MessageRow[] = [];
+    // A claim need not survive a crash (recover() puts active messages back), so no fsync.
     this.db.transaction(() => {
       for (const id of ids) {
         const m = this.get(id);
@@ -127,6 +128,12 @@ export class Queue {
   /** Record one recipient's outcome (inside the caller's transaction when there is one). */
   setRecipient(id: string, idx: number, status: RecipientStatus, dsn: Dsn): void {
     this.st.setRcpt.run({ id, idx, status, dsn: JSON.stringify(dsn) });
+  }
+
+  /** Spool files that queued messages still use (everything else in the spool dir is garbage). */
+  spoolFilesInUse(): Set<string> {
+    const rows = this.db.prepare(`SELECT spool FROM messages WHERE state NOT IN ('sent', 'bounced')`).all() as { spool: string }[];
+    return new Set(rows.map((r) => r.spool));
   }
 
   /** After a restart: messages that were in flight go back to incoming (they may be delivered twice). */
@@ -182,6 +189,19 @@ export class Queue {
     this.st.del.run(id);
     fs.rm(m.spool, { force: true }, () => {});
     this.bus.emit({ t: 'queue', id, at: Date.now(), from: m.state, to: m.state, reason: 'deleted by user' });
+  }
+
+  /**
+   * Take back a message whose 250 was never sent (its spool file could not be made durable).
+   * The client will send it again; if delivery already started, the copy stays (a duplicate
+   * is better than a loss).
+   */
+  withdraw(id: string, reason: string): void {
+    const m = this.get(id);
+    if (!m || m.state === 'active') return;
+    this.st.del.run(id);
+    fs.rm(m.spool, { force: true }, () => {});
+    this.bus.emit({ t: 'queue', id, at: Date.now(), from: m.state, to: m.state, reason });
   }
 
   private require(id: string): MessageRow {

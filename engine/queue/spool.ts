@@ -1,31 +1,72 @@
-// Spool files: one per message, <data>/spool/<queue id>. Written once while DATA streams in,
-// fsynced before the message is acknowledged, read by delivery, removed when it is done.
+// Spool files: one per message in <data>/spool/ (the queue row holds its path). Written once
+// while DATA streams in, fsynced before the message is acknowledged, read by delivery, removed
+// when it is done. New files come from SpoolPool, already durable in their directory.
 import fs from 'node:fs';
-import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
-import type { Readable } from 'node:stream';
+import { Writable, type Readable } from 'node:stream';
 
-export function spoolPath(spoolDir: string, id: string): string {
-  return path.join(spoolDir, id);
+/**
+ * A spool file being written. Writes are synchronous: they only copy into the page cache
+ * (microseconds), and a thread-pool hop each would cost more than they do. open (which can wait
+ * on the directory while another file in it is being synced) and fsync are asynchronous.
+ */
+export class SpoolFile {
+  size = 0;
+
+  private constructor(readonly path: string, private fd: number | null) {}
+
+  /** Open an (empty, pre-made) spool file for writing. */
+  static async open(path: string): Promise<SpoolFile> {
+    return new SpoolFile(path, await promisify(fs.open)(path, 'w', 0o600));
+  }
+
+  write(b: Buffer | string): void {
+    const buf = typeof b === 'string' ? Buffer.from(b, 'latin1') : b;
+    for (let off = 0; off < buf.length;) off += fs.writeSync(this.requireFd(), buf, off, buf.length - off);
+    this.size += buf.length;
+  }
+
+  /** A Writable that appends to this file (for pipeline()). */
+  sink(): Writable {
+    return new Writable({
+      write: (chunk: Buffer, _enc, cb) => { try { this.write(chunk); cb(); } catch (e) { cb(e as Error); } },
+    });
+  }
+
+  /** fsync then close. */
+  async commit(): Promise<void> {
+    await promisify(fs.fsync)(this.requireFd());
+    this.close();
+  }
+
+  close(): void {
+    if (this.fd !== null) { fs.closeSync(this.fd); this.fd = null; }
+  }
+
+  /** Close and remove (a refused or failed message). */
+  discard(): void {
+    try { this.close(); } catch { /* closing failed: remove anyway */ }
+    fs.rmSync(this.path, { force: true });
+  }
+
+  private requireFd(): number {
+    if (this.fd === null) throw new Error(`spool file ${this.path} is closed`);
+    return this.fd;
+  }
 }
 
-/** Write `prefix` then the stream to a new file; fsync it. Returns the bytes written. */
+/** Write `prefix` then the stream to a (pre-made) spool file, fsync it, close it. Returns the size. */
 export async function writeSpool(file: string, prefix: string, body: Readable): Promise<number> {
-  // A plain fd, not a FileHandle: a FileHandle's close() waits for its streams to close, and
-  // this stream must not close the fd before we fsync it.
-  const fd = await promisify(fs.open)(file, 'wx', 0o600);
-  let ok = false;
+  const f = await SpoolFile.open(file);
   try {
-    const out = fs.createWriteStream('', { fd, autoClose: false, emitClose: false });
-    out.write(prefix);
-    await pipeline(body, out);
-    await promisify(fs.fsync)(fd);
-    ok = true;
-    return out.bytesWritten;
-  } finally {
-    await promisify(fs.close)(fd).catch(() => {});
-    if (!ok) await fs.promises.rm(file, { force: true }).catch(() => {});
+    f.write(prefix);
+    await pipeline(body, f.sink());
+    await f.commit();
+    return f.size;
+  } catch (e) {
+    f.discard();
+    throw e;
   }
 }
 
@@ -35,26 +76,3 @@ export async function drain(body: Readable): Promise<void> {
   await new Promise<void>((resolve) => { body.once('end', resolve); body.once('error', () => resolve()); body.once('close', resolve); });
 }
 
-/** fsync a directory so the files created in it survive a crash (one call covers a batch). */
-export async function syncDir(dir: string): Promise<void> {
-  const fh = await fs.promises.open(dir, 'r');
-  try { await fh.sync(); } finally { await fh.close(); }
-}
-
-/**
- * Coalesces directory fsyncs: every caller waits for a sync that *started* after its call,
- * so many sessions finishing at once share one fsync (group commit for the directory).
- */
-export function createDirSyncer(dir: string): () => Promise<void> {
-  let running: Promise<void> | null = null;
-  let queued: Promise<void> | null = null;
-  const run = (): Promise<void> => {
-    running = syncDir(dir).finally(() => { running = null; });
-    return running;
-  };
-  return () => {
-    if (!running) return run();
-    if (!queued) queued = running.catch(() => {}).then(() => { queued = null; return run(); });
-    return queued;
-  };
-}

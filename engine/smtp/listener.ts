@@ -10,7 +10,9 @@ import type { Resolver } from '../dns/resolver.port';
 import type { PolicyContext, Stage, StageOutcome } from '../policy/types';
 import type { Queue } from '../queue/queue';
 import { newQueueId } from '../queue/ids';
-import { drain, spoolPath, writeSpool } from '../queue/spool';
+import { drain, SpoolFile } from '../queue/spool';
+import type { SpoolPool } from '../queue/spool-pool';
+import { pipeline } from 'node:stream/promises';
 import type { TraceBus } from '../trace/bus';
 import { DataFilter } from './data-filter';
 import { isLoopback, unmapV4, type Classifier } from './network';
@@ -36,8 +38,7 @@ export interface ListenerDeps {
   queue: Queue;
   users: Users;
   bus: TraceBus;
-  spoolDir: string;
-  syncSpoolDir: () => Promise<void>;
+  spool: SpoolPool;
 }
 
 export interface RunningListener {
@@ -200,19 +201,24 @@ export async function startListener(d: ListenerDeps): Promise<RunningListener> {
       hostname: config.hostname, esmtp: st.esmtp || session.openingCommand === 'EHLO', tls: st.tls, authUser: st.user, queueId: id,
       recipients: rcpts, date: new Date() });
     const filter = new DataFilter(config.limits.message_size_limit);
-    const file = spoolPath(d.spoolDir, id);
-    let size: number;
+    let opened: SpoolFile | undefined;
     try {
-      size = await writeSpool(file, received, stream.pipe(filter));
+      opened = await SpoolFile.open(await d.spool.take());
+      opened.write(received);
+      await pipeline(stream.pipe(filter), opened.sink());
     } catch (e) {
       await drain(stream);
+      opened?.discard();
       const code = (e as NodeJS.ErrnoException).code;
       if (code === 'ENOSPC' || code === 'EDQUOT') return { error: smtpError(452, '4.3.1', 'Insufficient system storage') };
       return { error: smtpError(451, '4.3.0', 'Error: queue file write error') };
     }
+    const spool = opened;
+    const file = spool.path;
+    const size = spool.size;
     const f = filter.facts;
     const refuse = (code: number, status: string, text: string, check?: string) => {
-      void import('node:fs').then((fs) => fs.promises.rm(file, { force: true }));
+      spool.discard();
       st.replyCheck = check;
       bus.emit({ t: 'message.refused', sid: st.sid, txn, at: Date.now(), code, reply: `${code} ${status} ${text}` });
       return { error: smtpError(code, status, text) };
@@ -225,18 +231,24 @@ export async function startListener(d: ListenerDeps): Promise<RunningListener> {
     if (f.received >= config.limits.hopcount_limit) return refuse(554, '5.4.0', 'Error: too many hops', 'hopcount_limit');
     const eod = await evaluate('end_of_data', session, st, { sender });
     if (eod) {
-      void import('node:fs').then((fs) => fs.promises.rm(file, { force: true }));
+      spool.discard();
       return { error: eod };
     }
-    try {
-      await d.syncSpoolDir();
-      await d.queue.enqueue({ id, sid: st.sid, txn, sender, recipients: st.rcpts, size, spool: file,
-        client: { ip: st.client.ip, name: st.client.name, helo: st.helo, net: st.client.net, authUser: st.user, tls: !!st.tls },
-        subject: f.subject, from: f.from, headersAdded: ['Received'], headerBlock: received + f.headerBlock, isReport: /multipart\/report/i.test(f.contentType ?? '') && /delivery-status/i.test(f.contentType ?? '') });
-    } catch (e) {
-      void import('node:fs').then((fs) => fs.promises.rm(file, { force: true }));
-      const msg = String((e as Error).message ?? e);
-      if (/SQLITE_FULL|ENOSPC/.test(msg)) return { error: smtpError(452, '4.3.1', 'Insufficient system storage') };
+    // Durable before the 250: the file's data (its directory entry already is: SpoolPool) and the
+    // queue rows. The two fsyncs run in parallel; if the rows reach the disk first and we crash,
+    // delivery finds a spool file shorter than its row's size and moves the message to corrupt,
+    // and since no 250 was sent the client sends it again.
+    const rows = d.queue.enqueue({ id, sid: st.sid, txn, sender, recipients: st.rcpts, size, spool: file,
+      client: { ip: st.client.ip, name: st.client.name, helo: st.helo, net: st.client.net, authUser: st.user, tls: !!st.tls },
+      subject: f.subject, from: f.from, headersAdded: ['Received'], headerBlock: received + f.headerBlock,
+      isReport: /multipart\/report/i.test(f.contentType ?? '') && /delivery-status/i.test(f.contentType ?? '') });
+    const results = await Promise.allSettled([rows, spool.commit()]);
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) {
+      if (results[0].status === 'fulfilled') d.queue.withdraw(id, 'not acknowledged: the spool file could not be made durable');
+      else spool.discard();
+      const msg = String((failed.reason as Error)?.message ?? failed.reason);
+      if (/SQLITE_FULL|ENOSPC|EDQUOT/.test(msg)) return { error: smtpError(452, '4.3.1', 'Insufficient system storage') };
       return { error: smtpError(451, '4.3.0', 'Error: queue file write error') };
     }
     bus.emit({ t: 'message.accepted', sid: st.sid, txn, id, at: Date.now(), sender, rcpts, size, headersAdded: ['Received'] });

@@ -35,6 +35,8 @@ export function buildReceived(r: ReceivedInput): string {
   return lines.join('\r\n') + '\r\n';
 }
 
+const TZ_NAME = new Intl.DateTimeFormat('en-US', { timeZoneName: 'short' }); // costly to build: once
+
 /** RFC 5322 date with a (TZ) comment, as Postfix's mail_date(). */
 export function mailDate(d: Date): string {
   const days = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
@@ -43,7 +45,7 @@ export function mailDate(d: Date): string {
   const sign = off >= 0 ? '+' : '-';
   const abs = Math.abs(off);
   const p2 = (n: number) => String(n).padStart(2, '0');
-  const tz = Intl.DateTimeFormat('en-US', { timeZoneName: 'short' }).formatToParts(d).find((p) => p.type === 'timeZoneName')?.value ?? 'UTC';
+  const tz = TZ_NAME.formatToParts(d).find((p) => p.type === 'timeZoneName')?.value ?? 'UTC';
   return `${days[d.getDay()]}, ${d.getDate()} ${months[d.getMonth()]} ${d.getFullYear()} ${p2(d.getHours())}:${p2(d.getMinutes())}:${p2(d.getSeconds())} ` +
     `${sign}${p2(Math.floor(abs / 60))}${p2(abs % 60)} (${tz})`;
 }
