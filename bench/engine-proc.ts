@@ -108,3 +108,21 @@ function countDelivered(domainDir: string): number {
   }
   return n;
 }
+
+/** The bare smtp-server baseline (bare-child.ts) in its own process; resolves with its port. */
+export async function startBareProc(): Promise<{ port: number; stop(): Promise<void> }> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'relaylab-bench-bare-'));
+  const entry = path.resolve(import.meta.dirname, '..', 'bin', 'bench.mjs');
+  const child = fork(entry, ['--bare-child', dir], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('the baseline server did not start within 30 s')), 30_000);
+    child.on('message', (m: { t?: string; port?: number }) => { if (m.t === 'ready') { clearTimeout(timer); resolve(m.port as number); } });
+  });
+  return {
+    port,
+    stop: () => new Promise<void>((resolve) => {
+      child.once('exit', () => { fs.rmSync(dir, { recursive: true, force: true }); resolve(); });
+      child.kill('SIGTERM');
+    }),
+  };
+}
