@@ -107,6 +107,10 @@ async function serve(opts: Record<string, string>): Promise<void> {
     await engine.stop();
     process.exit(0);
   };
+  // A bug in one session must not take down the MTA and the mail it holds: log it and go on.
+  // (Everything acknowledged is already on disk; the session that hit the bug gets a 451 or a reset.)
+  process.on('uncaughtException', (e) => process.stderr.write(`relaylab: internal error (the engine keeps running): ${e.stack ?? e}\n`));
+  process.on('unhandledRejection', (e) => process.stderr.write(`relaylab: internal error (the engine keeps running): ${(e as Error)?.stack ?? e}\n`));
   process.on('SIGINT', () => void stop());
   process.on('SIGTERM', () => void stop());
 }

@@ -71,7 +71,8 @@ export async function writeSpool(file: string, prefix: string, body: Readable): 
 }
 
 /** Drain a stream without keeping anything (a refused message must still be read to its end). */
-export async function drain(body: Readable): Promise<void> {
+export async function drain(body: Readable | undefined): Promise<void> {
+  if (!body || body.readableEnded || body.destroyed) return;
   body.resume();
   await new Promise<void>((resolve) => { body.once('end', resolve); body.once('error', () => resolve()); body.once('close', resolve); });
 }

@@ -5,7 +5,12 @@
 // - XCLIENT only from authorized_xclient_networks (smtpd_authorized_xclient_hosts), by network class.
 // - replies whose text starts with an enhanced status (x.y.z) are sent as they are; smtp-server
 //   would otherwise prefix a status of its own from a fixed map.
+// - illegal pipelining (RFC 2920; Postfix smtpd.c): input already waiting when a command that
+//   must end a pipeline group is read (HELO, EHLO, DATA, NOOP, VRFY; any command before EHLO).
+//   smtp-server's parser hides its buffer, so we count bytes in and bytes consumed around it.
+// - smtpd_hard_error_limit: 421 4.7.0 and close after too many error replies.
 // - AUTH hidden until TLS is up (smtp-server would offer it, then refuse it with 538).
+// - smtpd_data_restrictions before the 354, and Postfix's DATA sequence replies.
 // - a HELO/EHLO notification (smtp-server has no onHelo) and a close notification.
 import { SMTPConnection } from 'smtp-server/lib/smtp-connection';
 import type { SMTPServer } from 'smtp-server';
@@ -13,10 +18,15 @@ import type net from 'node:net';
 
 export interface ConnectionHooks {
   greetWaitMs: number;
+  /** smtpd_hard_error_limit: after this many 4xx/5xx replies, 421 and close. */
+  hardErrorLimit: number;
+  hostname: string;
   xclientAllowed(realIp: string): boolean;
   onHelo(sid: string, helo: string, esmtp: boolean): void;
   onClose(sid: string): void;
   onPipelining(sid: string): void;
+  /** smtpd_data_restrictions, before the 354: an Error (with responseCode) refuses DATA. */
+  beforeData(sid: string): Promise<(Error & { responseCode?: number }) | null>;
 }
 
 type Callback = (...a: unknown[]) => void;
@@ -26,7 +36,10 @@ interface Conn {
   _originalRemoteAddress?: string;
   _xClient: Map<string, string>;
   hostNameAppearsAs: string | false;
+  openingCommand: string | false;
   secure: boolean;
+  _parser: Parser | false;
+  _createParser(): Parser;
   send(code: number, data?: string | string[], context?: string | false): void;
   connectionReady(next?: () => void): void;
   _setListeners(cb: () => void): void;
@@ -34,7 +47,15 @@ interface Conn {
   _proxyCommandAllowed(command: string, option: string): boolean;
   handler_HELO(command: Buffer, cb: Callback): void;
   handler_EHLO(command: Buffer, cb: Callback): void;
+  handler_DATA(command: Buffer, cb: Callback): void;
+  session: { envelope: { mailFrom: unknown; rcptTo: unknown[] } };
   on(ev: string, fn: (...a: unknown[]) => void): void;
+}
+interface Parser {
+  _dataMode: boolean;
+  _write(chunk: Buffer, enc: BufferEncoding, next: (e?: Error) => void): void;
+  oncommand(line: Buffer, cb: () => void): void;
+  startDataMode(maxBytes?: number): unknown;
 }
 interface InternalServer {
   options: { maxClients?: number };
@@ -65,7 +86,13 @@ export function attachConnectionHooks(server: SMTPServer, h: ConnectionHooks): v
 
 function patch(conn: Conn, h: ConnectionHooks, socket: net.Socket): void {
   const send = conn.send.bind(conn);
-  conn.send = (code, data, context) => send(code, data, typeof data === 'string' && ENHANCED.test(data) ? false : context);
+  let errors = 0;
+  conn.send = (code, data, context) => {
+    send(code, data, typeof data === 'string' && ENHANCED.test(data) ? false : context);
+    if (code >= 400 && code !== 421 && ++errors === h.hardErrorLimit) {
+      send(421, `4.7.0 ${h.hostname} Error: too many errors`, false); // smtp-server closes after a 421
+    }
+  };
 
   // smtpd_tls_auth_only: AUTH is neither offered nor accepted before TLS.
   const isSupported = conn._isSupported.bind(conn);
@@ -86,4 +113,50 @@ function patch(conn: Conn, h: ConnectionHooks, socket: net.Socket): void {
     });
   }
   socket.once('close', () => h.onClose(conn.id));
+
+  // Postfix runs smtpd_data_restrictions at DATA, before the 354; smtp-server has no hook there.
+  const data = conn.handler_DATA.bind(conn);
+  conn.handler_DATA = (command, cb) => {
+    const env = conn.session.envelope;
+    if (env.mailFrom && env.rcptTo.length === 0) { conn.send(554, '5.5.1 Error: no valid recipients'); cb(); return; }
+    if (!env.mailFrom) { conn.send(503, '5.5.1 Error: need RCPT command'); cb(); return; }
+    h.beforeData(conn.id).then((err) => {
+      if (!err) return data(command, cb);
+      conn.send(err.responseCode ?? 554, err.message);
+      cb();
+    }, () => { conn.send(451, '4.3.0 Error: internal error, try again later'); cb(); });
+  };
+
+  if (conn._parser) watchPipelining(conn._parser, conn, () => h.onPipelining(conn.id));
+  const createParser = conn._createParser.bind(conn); // STARTTLS makes a new parser
+  conn._createParser = () => {
+    const p = createParser();
+    watchPipelining(p, conn, () => h.onPipelining(conn.id));
+    return p;
+  };
+}
+
+const GROUP_END = new Set(['HELO', 'EHLO', 'DATA', 'NOOP', 'VRFY']);
+
+function watchPipelining(parser: Parser, conn: Conn, flag: () => void): void {
+  let bytesIn = 0; // bytes the parser got while reading commands
+  let consumed = 0; // bytes of the command lines it handed on (+2 for CRLF; a bare LF only undercounts)
+  const write = parser._write.bind(parser);
+  parser._write = (chunk, enc, next) => {
+    if (!parser._dataMode) bytesIn += chunk.length;
+    write(chunk, enc, next);
+  };
+  const oncommand = parser.oncommand.bind(parser);
+  parser.oncommand = (line, cb) => {
+    consumed += line.length + 2;
+    const verb = line.toString('latin1', 0, 12).split(' ')[0]?.toUpperCase() ?? '';
+    if (bytesIn > consumed && (GROUP_END.has(verb) || conn.openingCommand !== 'EHLO')) flag();
+    oncommand(line, cb);
+  };
+  const startDataMode = parser.startDataMode.bind(parser);
+  parser.startDataMode = (maxBytes) => {
+    const dataStream = startDataMode(maxBytes);
+    consumed = bytesIn; // what follows in this chunk is message data, not waiting commands
+    return dataStream;
+  };
 }

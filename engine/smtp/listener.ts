@@ -55,6 +55,7 @@ export async function startListener(d: ListenerDeps): Promise<RunningListener> {
   const relayFrom: readonly NetworkClass[] = lc.relay_from ?? defaultRelayFrom(lc.role);
   const tlsMode = lc.tls ?? 'starttls';
   const sessions = new Map<string, SessionState>();
+  const sessionsById = new Map<string, SMTPServerSession>(); // smtp-server's own session objects
   const timeout = lc.timeout ?? config.limits.smtpd_timeout;
 
   const emitLine = (sid: string, dir: 'C' | 'S', line: string): void => {
@@ -97,6 +98,7 @@ export async function startListener(d: ListenerDeps): Promise<RunningListener> {
           esmtp: false, txnCount: 0, rcpts: [], errors: 0, illegalPipelining: false, xclientSeen: false,
         };
         sessions.set(session.id, st);
+        sessionsById.set(session.id, session);
         bus.emit({ t: 'session.open', sid: st.sid, at: Date.now(), listener: lc.name, role: lc.role,
           local: { ip: unmapV4(session.localAddress), port: session.localPort }, peer: st.real, net: st.client.net, tls: tlsMode === 'implicit' });
         const out = await evaluate('connect', session, st);
@@ -183,7 +185,7 @@ export async function startListener(d: ListenerDeps): Promise<RunningListener> {
 
     onData(stream: SMTPServerDataStream, session, cb) {
       void receive(stream, session).then((r) => cb(r.error ?? null, r.message), (e: unknown) => {
-        void drain(stream);
+        drain(stream).catch(() => {});
         cb(internalError(e));
       });
     },
@@ -192,8 +194,6 @@ export async function startListener(d: ListenerDeps): Promise<RunningListener> {
   async function receive(stream: SMTPServerDataStream, session: SMTPServerSession): Promise<{ error?: Error; message?: string }> {
     const st = mustState(session);
     const sender = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
-    const refusedEarly = await evaluate('data', session, st, { sender });
-    if (refusedEarly) { await drain(stream); return { error: refusedEarly }; }
     const id = st.queueId ?? newQueueId();
     const txn = `${st.sid}.${st.txnCount}`;
     const rcpts = st.rcpts.map((r) => r.rcpt);
@@ -313,6 +313,8 @@ export async function startListener(d: ListenerDeps): Promise<RunningListener> {
 
   attachConnectionHooks(server, {
     greetWaitMs: lc.greet_wait,
+    hardErrorLimit: config.limits.smtpd_hard_error_limit,
+    hostname: config.hostname,
     xclientAllowed: (ip) => config.authorized_xclient_networks.includes(d.classify(unmapV4(ip))),
     onHelo: (sid, helo, esmtp) => {
       const st = sessions.get(sid);
@@ -322,7 +324,14 @@ export async function startListener(d: ListenerDeps): Promise<RunningListener> {
     onClose: (sid) => {
       if (!sessions.has(sid)) return;
       sessions.delete(sid);
+      sessionsById.delete(sid);
       bus.emit({ t: 'session.close', sid, at: Date.now() });
+    },
+    beforeData: async (sid) => {
+      const st = sessions.get(sid);
+      const session = st && sessionsById.get(sid);
+      if (!st || !session) return null;
+      return evaluate('data', session, st, { sender: session.envelope.mailFrom ? session.envelope.mailFrom.address : '' });
     },
     onPipelining: (sid) => {
       const st = sessions.get(sid);

@@ -86,6 +86,17 @@ describe('mx listener', () => {
     expect(denied?.check).toBe('reject_unauth_destination');
   });
 
+  it('answers DATA with 554 5.5.1 when every recipient was refused, 503 5.5.1 outside a transaction', async () => {
+    const c = await RawSmtp.connect(te.port('mx'), { localAddress: '127.0.0.2' });
+    await c.reply();
+    await c.cmd('EHLO client.example');
+    expect(await c.cmd('DATA')).toBe('503 5.5.1 Error: need RCPT command');
+    await c.cmd('MAIL FROM:<x@example.org>');
+    expect(await c.cmd('RCPT TO:<v@elsewhere.test>')).toMatch(/^554 5\.7\.1/);
+    expect(await c.cmd('DATA')).toBe('554 5.5.1 Error: no valid recipients');
+    c.close();
+  });
+
   it('refuses bare LF in DATA with 550 5.5.2 naming the reason, and the session goes on', async () => {
     const c = await RawSmtp.connect(te.port('mx'));
     await c.reply();
@@ -114,6 +125,18 @@ describe('mx listener', () => {
     expect(await c.cmd('MAIL FROM:<a b@c>')).toMatch(/^5\d\d/);
     expect(await c.cmd('RCPT TO:<carol@relaylab.test>')).toMatch(/^503/);
     expect(await c.cmd('NOOP')).toMatch(/^250/);
+    c.close();
+  });
+
+  it('closes with 421 4.7.0 after smtpd_hard_error_limit error replies', async () => {
+    const c = await RawSmtp.connect(te.port('mx'), { localAddress: '127.0.0.2' });
+    await c.reply();
+    await c.cmd('EHLO client.example');
+    await c.cmd('MAIL FROM:<x@example.org>');
+    let last = '';
+    for (let i = 0; i < 20; i++) last = await c.cmd(`RCPT TO:<v${i}@elsewhere.test>`);
+    expect(last).toMatch(/^554 5\.7\.1/);
+    expect(await c.reply()).toBe('421 4.7.0 mx.relaylab.test Error: too many errors');
     c.close();
   });
 
