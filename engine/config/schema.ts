@@ -93,6 +93,17 @@ export const queueSchema = z.strictObject({
 });
 export type QueueConfig = z.infer<typeof queueSchema>;
 
+/** check_greylist (postgrey's options and defaults). */
+export const greylistSchema = z.strictObject({
+  delay: duration.prefault('300s'),
+  retry_window: duration.prefault('2d'),
+  max_age: duration.prefault('35d'),
+  auto_whitelist_clients: z.number().int().min(0).default(5),
+  ipv4cidr: z.number().int().min(0).max(32).default(24),
+  ipv6cidr: z.number().int().min(0).max(128).default(64),
+  lookup_by_host: z.boolean().default(false),
+});
+
 export const limitsSchema = z.strictObject({
   message_size_limit: z.number().int().min(1024).default(10_240_000),
   smtpd_recipient_limit: z.number().int().min(1).default(1000),
@@ -130,6 +141,7 @@ export const configSchema = z.strictObject({
   tls: z.strictObject({ cert: z.string().optional(), key: z.string().optional() }).default({}),
   queue: queueSchema.prefault({}),
   limits: limitsSchema.prefault({}),
+  greylist: greylistSchema.prefault({}),
 });
 
 export type ConfigInput = z.input<typeof configSchema>;

@@ -72,4 +72,17 @@ export const migrations: readonly string[] = [
     PRIMARY KEY (message_id, idx)
   );
   `,
+  /* 2: greylisting (postgrey's triplets and auto-whitelist) */ `
+  CREATE TABLE greylist (
+    key TEXT PRIMARY KEY,          -- client_net/sender/recipient, normalised
+    first_seen INTEGER NOT NULL,
+    last_seen INTEGER NOT NULL,
+    passed INTEGER NOT NULL DEFAULT 0
+  );
+  CREATE TABLE greylist_awl (
+    client TEXT PRIMARY KEY,       -- exact client IP
+    count INTEGER NOT NULL,
+    last_seen INTEGER NOT NULL
+  );
+  `,
 ];
