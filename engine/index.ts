@@ -78,7 +78,7 @@ export function createEngine(config: Config, opts: EngineOptions): Engine {
   const listenerErrors = new Map<string, string>();
 
   const api = createApiImpl({
-    db, queue, config, configSource: opts.configSource ?? null, startedAt, version: VERSION, lastSeq: () => lastEventSeq(db),
+    db, queue, config, configSource: opts.configSource ?? null, startedAt, version: VERSION, lastSeq: () => lastEventSeq(db), syncTrace: () => committer.flushBackground(),
     listeners: (): ListenerStatus[] => config.listeners.map((lc) => {
       const running = listeners.find((l) => l.name === lc.name);
       return { name: lc.name, role: lc.role, address: lc.address, port: running?.port ?? lc.port, tls: lc.tls ?? 'starttls',

@@ -19,6 +19,8 @@ export interface ImplDeps {
   startedAt: number;
   version: string;
   lastSeq: () => number;
+  /** Make trace writes still waiting for their batch visible to the reads below. */
+  syncTrace: () => void;
 }
 
 interface SessionRow {
@@ -66,12 +68,14 @@ export function createApiImpl(d: ImplDeps): EngineApi {
 
   return {
     async 'sessions.list'(i) {
+      d.syncTrace();
       const rows = db.prepare(`SELECT * FROM sessions WHERE opened_at < @before AND (@q = '' OR sid LIKE @like ESCAPE '\\'
         OR peer_ip LIKE @like ESCAPE '\\' OR peer_name LIKE @like ESCAPE '\\' OR helo LIKE @like ESCAPE '\\' OR auth_user LIKE @like ESCAPE '\\')
         ORDER BY opened_at DESC LIMIT @limit`).all({ before: i.before ?? Number.MAX_SAFE_INTEGER, q: i.q ?? '', like: like(i.q), limit: i.limit ?? 100 }) as SessionRow[];
       return rows.map(sessionSummary);
     },
     async 'sessions.get'({ sid }) {
+      d.syncTrace();
       const r = db.prepare('SELECT * FROM sessions WHERE sid = ?').get(sid) as SessionRow | undefined;
       if (!r) throw new LabError('SESSION.NOT_FOUND', `no session ${sid}`);
       const all = events('sid', sid);
@@ -84,6 +88,7 @@ export function createApiImpl(d: ImplDeps): EngineApi {
       return { summary, lines, events: all.filter((e) => e.t !== 'smtp'), messages };
     },
     async 'messages.list'(i) {
+      d.syncTrace();
       const rows = db.prepare(`SELECT * FROM messages WHERE arrived_at < @before AND (@state IS NULL OR state = @state) AND (@q = ''
         OR id LIKE @like ESCAPE '\\' OR sender LIKE @like ESCAPE '\\' OR subject LIKE @like ESCAPE '\\' OR from_hdr LIKE @like ESCAPE '\\'
         OR id IN (SELECT message_id FROM recipients WHERE rcpt LIKE @like ESCAPE '\\')) ORDER BY arrived_at DESC LIMIT @limit`)
@@ -91,6 +96,7 @@ export function createApiImpl(d: ImplDeps): EngineApi {
       return rows.map(messageSummary);
     },
     async 'messages.get'({ id }) {
+      d.syncTrace();
       const m = requireMessage(id);
       const ev = events('qid', id);
       const headers: HeaderField[] = parseHeaders(m.header_block);
@@ -140,6 +146,7 @@ export function createApiImpl(d: ImplDeps): EngineApi {
       }
     },
     async 'engine.status'(): Promise<EngineStatus> {
+      d.syncTrace();
       return { hostname: d.config.hostname, version: d.version, listeners: d.listeners(), uptimeMs: Date.now() - d.startedAt, queue: queue.counts(), lastSeq: d.lastSeq() };
     },
   };

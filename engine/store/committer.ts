@@ -39,8 +39,8 @@ export class GroupCommitter {
   background(fn: () => void): void {
     if (this.closed) return;
     this.lazy.push(fn);
-    if (!this.lazyTimer && !this.scheduled) {
-      this.lazyTimer = setTimeout(() => this.flush(), this.opts.lazyDelayMs ?? 25);
+    if (!this.lazyTimer) {
+      this.lazyTimer = setTimeout(() => this.flushBackground(), this.opts.lazyDelayMs ?? 50);
       this.lazyTimer.unref();
     }
   }
@@ -54,29 +54,46 @@ export class GroupCommitter {
     if (this.scheduled && this.scheduledAt <= at) return;
     if (this.scheduled) clearTimeout(this.scheduled as NodeJS.Timeout), clearImmediate(this.scheduled as NodeJS.Immediate);
     this.scheduledAt = at;
-    this.scheduled = withinMs > 0 ? setTimeout(() => this.flush(), withinMs) : setImmediate(() => this.flush());
+    this.scheduled = withinMs > 0 ? setTimeout(() => this.flushCritical(), withinMs) : setImmediate(() => this.flushCritical());
   }
 
-  /** Commit everything pending now. */
+  /** Commit the background writes now (no fsync): readers call this to see the latest trace. */
+  flushBackground(): void {
+    this.lazyTimer = null;
+    const lazy = this.lazy;
+    this.lazy = [];
+    if (lazy.length === 0) return;
+    try {
+      this.db.transaction(() => {
+        for (const fn of lazy) {
+          try { this.db.transaction(fn)(); } catch (e) { this.onError(e as Error); }
+        }
+      })();
+    } catch (e) {
+      this.onError(e as Error);
+    }
+  }
+
+  /** Commit everything pending now (the durable writes, then the background ones). */
   flush(): void {
+    this.flushCritical();
+    if (this.lazyTimer) clearTimeout(this.lazyTimer);
+    this.flushBackground();
+  }
+
+  private flushCritical(): void {
     if (this.scheduled) { clearTimeout(this.scheduled as NodeJS.Timeout); clearImmediate(this.scheduled as NodeJS.Immediate); }
     this.scheduled = null;
     this.scheduledAt = Infinity;
-    if (this.lazyTimer) { clearTimeout(this.lazyTimer); this.lazyTimer = null; }
     const critical = this.critical;
-    const lazy = this.lazy;
     this.critical = [];
-    this.lazy = [];
-    if (critical.length === 0 && lazy.length === 0) return;
+    if (critical.length === 0) return;
     const failed = new Map<Pending, Error>();
     try {
       this.db.transaction(() => {
         for (const p of critical) {
           // A nested transaction is a SAVEPOINT: one bad write fails alone.
           try { this.db.transaction(p.fn)(); } catch (e) { failed.set(p, e as Error); }
-        }
-        for (const fn of lazy) {
-          try { this.db.transaction(fn)(); } catch (e) { this.onError(e as Error); }
         }
       })();
     } catch (e) {
