@@ -2,6 +2,7 @@
 // to smtp-server as an Error whose responseCode is the code and whose message starts with the
 // enhanced status, so smtp-server never adds a status of its own (see connection-hooks).
 import type { Decisive } from '../policy/types';
+import { formatReply } from '../policy/runner';
 
 export function smtpError(code: number, status: string, text: string): Error & { responseCode: number } {
   const e = new Error(`${status} ${text}`) as Error & { responseCode: number };
@@ -9,17 +10,8 @@ export function smtpError(code: number, status: string, text: string): Error & {
   return e;
 }
 
-/**
- * Postfix's reply assembly (MTA-SEMANTICS §1.4): a code outside 4xx/5xx becomes 450 4.7.1; the
- * DSN's class digit follows the code; text is capped at 510 characters, controls become spaces.
- */
+/** A decisive verdict as the SMTP reply, assembled by the policy's formatReply (§1.4 rules). */
 export function replyFromVerdict(v: Decisive): Error & { responseCode: number } {
-  let { code, status, text } = v;
-  if (!(code >= 400 && code < 600)) { code = 450; status = '4.7.1'; text = 'Service unavailable'; }
-  const cls = String(code)[0] as string;
-  status = /^\d\.\d{1,3}\.\d{1,3}$/.test(status) ? cls + status.slice(1) : `${cls}.7.1`;
-  const clean = text.replace(/[\x00-\x1f\x7f]/g, ' ').slice(0, 510);
-  const e = smtpError(code, status, clean);
-  if (v.disconnect) (e as Error & { close?: boolean }).close = true;
-  return e;
+  const r = formatReply(v);
+  return smtpError(r.code, r.status, r.text);
 }
