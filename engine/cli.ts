@@ -16,7 +16,8 @@ import { Users } from './smtp/users';
 const USAGE = `relaylab ${VERSION}: a mail-routing lab with a real MTA
 
 usage:
-  relaylab serve [--config FILE] [--data DIR]   engine + UI over HTTP (127.0.0.1:8025)
+  relaylab serve [--config FILE] [--data DIR] [--open]
+                                                engine + UI over HTTP (127.0.0.1:8025); --open opens a browser
   relaylab start [--config FILE] [--data DIR]   the desktop app; browser mode where Electron is missing
   relaylab check-config [--config FILE]         validate and print the effective config
   relaylab user add NAME [--data DIR]           add a SASL user (password from a prompt or stdin)
@@ -97,7 +98,9 @@ async function serve(opts: Record<string, string>): Promise<void> {
     process.stdout.write(`SMTP ${l.name} (${lc?.role}, ${lc?.tls ?? 'starttls'}): ${l.address}:${l.port}\n`);
   }
   process.stdout.write(`data: ${dataDir}${source ? `  config: ${source}` : '  config: embedded default'}\n`);
-  process.stdout.write(`UI: http://${config.ui.address}:${http.port}/?token=${token}\n`);
+  const uiUrl = `http://${config.ui.address}:${http.port}/?token=${token}`;
+  process.stdout.write(`UI: ${uiUrl}\n`);
+  if (opts.open === 'true') (await import('../electron/open-browser')).openBrowser(uiUrl);
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
@@ -143,10 +146,15 @@ export async function main(argv: string[]): Promise<void> {
   switch (cmd) {
     case 'serve':
       return serve(opts);
-    case 'start':
-      // The Electron shell is its own issue; until it ships, and wherever the binary is missing, browser mode.
-      process.stdout.write('relaylab: the Electron desktop app is not available here; starting browser mode instead\n');
+    case 'start': {
+      // The desktop app where the Electron binary is installed; otherwise one line and browser mode.
+      // (electron/launcher.ts runs under plain Node and never imports 'electron'; it is loaded
+      // lazily so the engine's own import graph stays free of electron/.)
+      const { startCommand } = await import('../electron/launcher');
+      const pass = [...(opts.config ? ['--config', opts.config] : []), ...(opts.data ? ['--data', opts.data] : [])];
+      if ((await startCommand(pass)) === 'desktop') return;
       return serve(opts);
+    }
     case 'check-config': {
       const { config, source } = load(opts.config);
       const { baseDir: _b, ...shown } = config;

@@ -100,6 +100,7 @@ export function createEngine(config: Config, opts: EngineOptions): Engine {
           listeners.push(await startListener({ config, listener: lc, tls, classify, resolver, policy: () => policy, queue, users, bus, spool }));
         }
       } catch (e) {
+        listenerErrors.set(config.listeners[listeners.length]?.name ?? '?', (e as Error).message);
         await Promise.all(listeners.map((l) => l.stop(0)));
         listeners.length = 0;
         throw e;

@@ -59,7 +59,10 @@ export class Scheduler {
   wake(): void {
     if (this.stopped || this.pumping) return;
     this.pumping = true;
-    setImmediate(() => { this.pumping = false; this.pump(); });
+    setImmediate(() => {
+      this.pumping = false;
+      if (!this.stopped) this.pump(); // stop() may have come before this turn of the loop
+    });
   }
 
   private pump(): void {
