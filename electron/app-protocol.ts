@@ -6,27 +6,8 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Net, Protocol } from 'electron';
 import { APP_HOST, APP_SCHEME } from './app-frame';
+import { CONTENT_TYPES } from '../engine/api/mime';
 
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-  '.txt': 'text/plain; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.gif': 'image/gif',
-  '.webp': 'image/webp',
-  '.ico': 'image/x-icon',
-  '.woff': 'font/woff',
-  '.woff2': 'font/woff2',
-  '.ttf': 'font/ttf',
-  '.wasm': 'application/wasm',
-};
 
 export type AppFile = { file: string; type: string } | { status: 400 | 404 | 405; reason: string };
 
@@ -53,7 +34,7 @@ export function resolveAppRequest(rendererDir: string, url: string, method = 'GE
   const target = rel === '/' || rel === '' || ext === '' ? '/index.html' : rel;
   const file = path.resolve(root, `.${path.posix.normalize(target)}`);
   if (file !== root && !file.startsWith(root + path.sep)) return { status: 404, reason: 'outside the renderer folder' };
-  const type = TYPES[path.extname(file).toLowerCase()];
+  const type = CONTENT_TYPES[path.extname(file).toLowerCase()];
   if (!type) return { status: 404, reason: 'unknown file type' };
   return { file, type };
 }

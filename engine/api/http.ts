@@ -8,6 +8,7 @@ import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type Serv
 import { isIP } from 'node:net';
 import path from 'node:path';
 import type { StoredEvent } from '../trace/events';
+import { CONTENT_TYPES } from './mime';
 import type { EngineApi, ErrorCode, Reply } from './contract';
 import { dispatch } from './dispatch';
 
@@ -61,26 +62,6 @@ const STORE_LAG_POLL_MS = 20;
 const STORE_LAG_TRIES = 250;
 const HTML_CSP = "default-src 'self'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'; object-src 'none'";
 
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-  '.txt': 'text/plain; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.gif': 'image/gif',
-  '.webp': 'image/webp',
-  '.ico': 'image/x-icon',
-  '.woff': 'font/woff',
-  '.woff2': 'font/woff2',
-  '.ttf': 'font/ttf',
-  '.wasm': 'application/wasm',
-};
 
 export async function startHttpApi(o: HttpApiOptions): Promise<HttpApi> {
   if (typeof o.token !== 'string' || o.token.length < 16) throw new Error('startHttpApi: the token must be a string of at least 16 characters');
