@@ -21,6 +21,7 @@ usage:
   relaylab start [--config FILE] [--data DIR]   the desktop app; browser mode where Electron is missing
   relaylab check-config [--config FILE]         validate and print the effective config
   relaylab user add NAME [--data DIR]           add a SASL user (password from a prompt or stdin)
+  relaylab postmap -q KEY TYPE:FILE             query a lookup table as Postfix's postmap -q does
 `;
 
 function defaultDataDir(): string {
@@ -171,7 +172,13 @@ export async function main(argv: string[]): Promise<void> {
       process.stdout.write(`relaylab: user ${pos[2]} saved (scrypt hash in ${dataPaths(dataDir).db})\n`);
       return;
     }
-    case 'postmap':
+    case 'postmap': {
+      if (pos[1] !== '-q' || pos.length !== 4) fail('usage: relaylab postmap -q KEY TYPE:FILE', 2);
+      const r = await (await import('./tables')).postmapQuery(pos[2] as string, pos[3] as string, process.cwd());
+      for (const w of r.warnings) process.stderr.write(`relaylab postmap: warning: ${w}\n`);
+      (r.exit === 0 ? process.stdout : process.stderr).write(r.out);
+      process.exit(r.exit);
+    }
     case 'dkim':
       fail(`"${cmd}" is not implemented yet in this version`, 2);
       break;

@@ -8,6 +8,9 @@ import type { Config } from './config/schema';
 import { createResolver } from './dns';
 import type { Resolver } from './dns/resolver.port';
 import { createPolicy } from './policy';
+import { createTableSet } from './tables';
+import { Greylist } from './greylist/greylist';
+import { createVirtualAliases } from './rewrite/aliases';
 import { Queue } from './queue/queue';
 import { SpoolPool } from './queue/spool-pool';
 import { openDb, walPath, type Db } from './store/db';
@@ -16,7 +19,7 @@ import { GroupCommitter } from './store/committer';
 import { TraceBus } from './trace/bus';
 import { eventsSince, lastEventSeq, startRecorder } from './trace/recorder';
 import { createClassifier } from './smtp/network';
-import { startListener, type RunningListener, type PolicyEngine } from './smtp/listener';
+import { startListener, type RunningListener } from './smtp/listener';
 import { loadOrCreateCertificate } from './smtp/tls';
 import { Users } from './smtp/users';
 import { Scheduler } from './delivery/scheduler';
@@ -70,7 +73,15 @@ export function createEngine(config: Config, opts: EngineOptions): Engine {
   const users = new Users(db);
   const resolver = opts.resolver ?? createResolver(config.dns, config.baseDir);
   const unsubDns = resolver.onQuery((query) => bus.emit({ t: 'dns', at: query.at, query }));
-  const policy: PolicyEngine = createPolicy(config.policy);
+  const tables = createTableSet({ baseDir: config.baseDir });
+  const greylist = new Greylist(db, config.greylist);
+  const policy = createPolicy(config.policy, { context: {
+    tables, recipientDelimiter: config.recipient_delimiter, myorigin: config.myorigin, rblReplyMaps: config.policy.rbl_reply_maps,
+    greylist: { check: (ip, sender, rcpt) => greylist.check(ip, sender, rcpt), hostname: config.hostname },
+  } });
+  const virtualTables = config.virtual_alias_maps.map((spec) => tables.open(spec));
+  const aliases = createVirtualAliases({ tables: virtualTables, domains: config.domains, extraDomains: config.virtual_alias_domains,
+    myorigin: config.myorigin, delimiter: config.recipient_delimiter });
   const classify = createClassifier(config.networks);
   const scheduler = new Scheduler({ config, queue, committer, bus, resolver, mailRoot: p.mail, spool });
   const startedAt = Date.now();
@@ -90,6 +101,14 @@ export function createEngine(config: Config, opts: EngineOptions): Engine {
     config, api, bus, db, queue, users, listeners, committer,
     events: { since: (seq, limit) => eventsSince(db, seq, limit), subscribe: (fn) => bus.subscribe(fn), lastSeq: () => bus.lastSeq },
     async start() {
+      // Open every table once now, so a broken one is reported at start (its lookups answer 451).
+      for (const spec of [...policy.tableSpecs(), ...config.policy.rbl_reply_maps, ...config.virtual_alias_maps]) {
+        const h = tables.open(spec).health();
+        if (h.error) console.error(`relaylab: table ${spec}: ${h.error} (its lookups answer 451 until it is fixed)`);
+        for (const w of h.warnings) console.error(`relaylab: table ${spec}: warning: ${w}`);
+      }
+      const purgeGreylist = setInterval(() => greylist.purge(), 23 * 3_600_000);
+      purgeGreylist.unref();
       const recovered = queue.recover();
       if (recovered > 0) console.error(`relaylab: ${recovered} message(s) were in delivery at the last stop; they will be delivered again`);
       const tls = await loadOrCreateCertificate({ dataDir: opts.dataDir, hostname: config.hostname, cert: config.tls.cert, key: config.tls.key, baseDir: config.baseDir });
@@ -97,7 +116,7 @@ export function createEngine(config: Config, opts: EngineOptions): Engine {
       if (swept > 0) console.error(`relaylab: removed ${swept} unused spool file(s) left by the last run`);
       try {
         for (const lc of config.listeners) {
-          listeners.push(await startListener({ config, listener: lc, tls, classify, resolver, policy: () => policy, queue, users, bus, spool }));
+          listeners.push(await startListener({ config, listener: lc, tls, classify, resolver, policy: () => policy, queue, users, bus, spool, aliases }));
         }
       } catch (e) {
         listenerErrors.set(config.listeners[listeners.length]?.name ?? '?', (e as Error).message);
@@ -114,6 +133,7 @@ export function createEngine(config: Config, opts: EngineOptions): Engine {
       stopRecorder();
       committer.close();
       resolver.close?.();
+      tables.close();
       walSync.close();
       spool.close();
       db.close();

@@ -5,6 +5,7 @@ import { ConfigError, type ConfigIssue } from './load';
 import { createPolicy } from '../policy';
 import { validateTransportMap, parseNexthop } from '../delivery/nexthop';
 import { createClassifier } from '../smtp/network';
+import { tableSpecProblem } from '../tables';
 
 export function checkConfig(config: Config, file: string): void {
   const issues: ConfigIssue[] = [];
@@ -13,6 +14,12 @@ export function checkConfig(config: Config, file: string): void {
   };
   attempt('policy', () => createPolicy(config.policy));
   attempt('transport', () => validateTransportMap(config.transport));
+  for (const [key, specs] of [['virtual_alias_maps', config.virtual_alias_maps], ['policy.rbl_reply_maps', config.policy.rbl_reply_maps]] as const) {
+    specs.forEach((spec, i) => {
+      const problem = tableSpecProblem(spec);
+      if (problem) issues.push({ file, key: `${key}.${i}`, message: problem });
+    });
+  }
   if (config.relayhost) attempt('relayhost', () => parseNexthop(config.relayhost));
   attempt('networks', () => createClassifier(config.networks));
   const names = new Set<string>();

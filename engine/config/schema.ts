@@ -51,6 +51,8 @@ export const policySchema = z.strictObject({
   data: restrictionList.default([]),
   end_of_data: restrictionList.default([]),
   restriction_classes: z.record(z.string(), restrictionList).default({}),
+  /** Postfix rbl_reply_maps: DNSxL domain → reply template. */
+  rbl_reply_maps: z.array(z.string()).default([]),
 });
 export type PolicyConfig = z.infer<typeof policySchema>;
 
@@ -136,6 +138,10 @@ export const configSchema = z.strictObject({
   transport: z.record(z.string(), z.string()).default({}),
   myorigin: domainName.optional(),
   recipient_delimiter: z.string().max(4).default('+'),
+  /** Postfix virtual_alias_maps: recursive one-to-many rewriting of envelope recipients. */
+  virtual_alias_maps: z.array(z.string()).default([]),
+  /** Extra virtual alias domains (the domains of virtual_alias_maps keys are ones already). */
+  virtual_alias_domains: z.array(domainName).default([]),
   authorized_xclient_networks: z.array(networkClass).default(['local']),
   policy: policySchema.prefault({}),
   tls: z.strictObject({ cert: z.string().optional(), key: z.string().optional() }).default({}),

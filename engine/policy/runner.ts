@@ -5,7 +5,7 @@
 import type { PolicyConfig } from '../config/schema';
 import { checks as builtin } from './checks';
 import { accept, defer, next, reject } from './types';
-import type { Check, CheckResult, Decisive, DeferredVerdict, ListName, PolicyContext, PolicyHooks, Stage, StageOutcome, Verdict } from './types';
+import type { Check, CheckResult, Decisive, DeferredVerdict, ListName, PolicyContext, PolicyEffect, PolicyHooks, ReplyAs, Stage, StageOutcome, Verdict } from './types';
 
 // ---------------------------------------------------------------- reply assembly (§1.4)
 
@@ -76,6 +76,11 @@ export interface PolicyOptions {
   checkTimeout?: number;
   /** The check registry (default: checks/index.ts). Tests and plugins may pass their own. */
   checks?: ReadonlyMap<string, Check>;
+  /**
+   * Engine-wide context every evaluation gets unless its PolicyContext sets the field itself:
+   * the table cache, recipient_delimiter, myorigin, rbl_reply_maps.
+   */
+  context?: Partial<Pick<PolicyContext, 'tables' | 'recipientDelimiter' | 'myorigin' | 'rblReplyMaps' | 'greylist'>>;
 }
 
 export interface Policy {
@@ -85,6 +90,8 @@ export interface Policy {
   listsAt(event: Stage): readonly ListName[];
   /** smtpd_helo_required: the SMTP layer answers MAIL without HELO with heloRequiredReply(). */
   readonly heloRequired: boolean;
+  /** Every table spec named by a table check in the lists and classes (to open them at start). */
+  tableSpecs(): readonly string[];
 }
 
 interface Entry {
@@ -123,9 +130,31 @@ function runsAt(list: ListName, delayReject: boolean): Stage {
 
 type Resolve = (name: string) => { check?: Check; className?: string };
 
+/**
+ * Words separated by white space (and commas, if given) outside braces, so a table spec such as
+ * "inline:{ a=OK, b=REJECT }" stays one word (Postfix mystrtokq with CHARS_BRACE).
+ */
+export function splitWords(text: string, commas = false): string[] {
+  const out: string[] = [];
+  let cur = '';
+  let level = 0;
+  for (const c of text) {
+    if (level === 0 && (/\s/.test(c) || (commas && c === ','))) {
+      if (cur !== '') out.push(cur);
+      cur = '';
+      continue;
+    }
+    if (c === '{') level++;
+    else if (c === '}' && level > 0) level--;
+    cur += c;
+  }
+  if (cur !== '') out.push(cur);
+  return out;
+}
+
 /** Split one configured entry into name and arguments; throws a message (no location). */
 function parseEntry(raw: string, resolve: Resolve): Entry {
-  const words = raw.trim().split(/\s+/).filter((w) => w !== '');
+  const words = splitWords(raw);
   const [name, ...args] = words;
   if (name === undefined) throw new Error('empty restriction');
   const { check, className } = resolve(name);
@@ -139,6 +168,8 @@ function parseEntry(raw: string, resolve: Resolve): Entry {
   if (args.length !== want) {
     throw new Error(`${check?.name ?? name} takes ${want} argument${want === 1 ? '' : 's'}, got ${args.length}`);
   }
+  const bad = check?.validateArgs?.(args);
+  if (bad !== undefined) throw new Error(bad);
   const base = check?.name ?? name;
   return { label: [base, ...args].join(' '), check, className, args };
 }
@@ -238,6 +269,10 @@ interface Run {
   faults: WeakSet<object>;
   /** The first server fault: it ends the evaluation whatever the checks around it say (longjmp). */
   fault?: Decisive;
+  /** Whole-message actions recorded so far. */
+  effects: PolicyEffect[];
+  /** A DISCARD was recorded (now or earlier in the transaction): skip every further restriction. */
+  discard: boolean;
 }
 
 interface Outcome {
@@ -293,7 +328,7 @@ export function createPolicy(cfg: PolicyConfig, options: PolicyOptions = {}): Po
     return out;
   }
 
-  function hooksFor(run: Run, list: ListName, via: string[], by: string, notes: string[]): PolicyHooks {
+  function hooksFor(run: Run, list: ListName, via: string[], by: string, notes: string[], reply: ReplyAs | undefined): PolicyHooks {
     return {
       deferIfPermit(v) {
         if (run.warnAt !== 0) { notes.push(`reject_warning: ${line(assembled(v))}`); return; }
@@ -309,7 +344,11 @@ export function createPolicy(cfg: PolicyConfig, options: PolicyOptions = {}): Po
       warnIfReject() {
         if (run.warnAt === 0) run.warnAt = run.depth;
       },
-      async evaluate(restrictions) {
+      effect(e) {
+        run.effects.push({ ...e, by });
+        if (e.kind === 'discard') run.discard = true;
+      },
+      async evaluate(restrictions, as) {
         const tooDeep = run.depth > MAX_DEPTH;
         if (tooDeep) notes.push(`table results nest deeper than ${MAX_DEPTH} (${[...via, by].join(' → ')})`);
         const entries = tooDeep ? undefined : parseResult(restrictions, notes);
@@ -319,14 +358,16 @@ export function createPolicy(cfg: PolicyConfig, options: PolicyOptions = {}): Po
           return enforce(run, f, notes);
         }
         if (entries.length === 0) { notes.push('empty table result: PERMIT'); return accept(); }
-        return (await runList(run, list, entries, [...via, by])).verdict;
+        return (await runList(run, list, entries, [...via, by], as ?? reply)).verdict;
       },
     };
   }
 
   /** A table result ("permit_mynetworks, reject_rbl_client x") as entries, or undefined if unusable. */
   function parseResult(text: string, notes: string[]): Entry[] | undefined {
-    const words = text.split(/[\s,]+/).filter((w) => w !== '');
+    const words = splitWords(text, true);
+    const table = words.find((w) => w.includes(':'));
+    if (table !== undefined) { notes.push(`table result names a table (${table}); use a restriction class`); return undefined; }
     const out: Entry[] = [];
     for (let i = 0; i < words.length;) {
       const name = words[i]!;
@@ -342,13 +383,14 @@ export function createPolicy(cfg: PolicyConfig, options: PolicyOptions = {}): Po
     return out;
   }
 
-  async function runCheck(run: Run, list: ListName, e: Entry, check: Check, via: string[]): Promise<Outcome> {
+  async function runCheck(run: Run, list: ListName, e: Entry, check: Check, via: string[], reply: ReplyAs | undefined): Promise<Outcome> {
     const notes: string[] = [];
     const ctx: PolicyContext = Object.create(run.ctx, {
       stage: { value: run.event, enumerable: true },
       list: { value: list, enumerable: true },
       note: { value: (d: string) => { notes.push(String(d)); }, enumerable: true },
-      hooks: { value: hooksFor(run, list, via, e.label, notes), enumerable: true },
+      hooks: { value: hooksFor(run, list, via, e.label, notes, reply), enumerable: true },
+      reply: { value: reply, enumerable: true },
     });
     const t0 = performance.now();
     let verdict: Verdict;
@@ -377,14 +419,15 @@ export function createPolicy(cfg: PolicyConfig, options: PolicyOptions = {}): Po
   }
 
   /** generic_checks(): left to right; the first non-DUNNO ends the list. End of list = DUNNO here. */
-  async function runList(run: Run, list: ListName, entries: readonly Entry[], via: string[]): Promise<Outcome> {
+  async function runList(run: Run, list: ListName, entries: readonly Entry[], via: string[], reply?: ReplyAs): Promise<Outcome> {
     const saved = run.depth;
     run.depth = saved + 1;
     try {
       for (const e of entries) {
+        if (run.discard) break; // Postfix: after DISCARD no further restriction is evaluated
         const r = e.check
-          ? await runCheck(run, list, e, e.check, via)
-          : await runList(run, list, compiled.classes.get(e.className ?? '') ?? [], [...via, e.label]);
+          ? await runCheck(run, list, e, e.check, via, reply)
+          : await runList(run, list, compiled.classes.get(e.className ?? '') ?? [], [...via, e.label], reply);
         if (e.check?.name !== WARN_IF_REJECT && run.warnAt !== 0 && run.warnAt >= run.depth) run.warnAt = 0;
         if (r.verdict.kind !== 'next' || run.fault) return r;
         if (run.deferIfPermit && run.deferIfReject) {
@@ -410,16 +453,29 @@ export function createPolicy(cfg: PolicyConfig, options: PolicyOptions = {}): Po
     }
   }
 
-  async function evaluate(event: Stage, ctx: PolicyContext): Promise<StageOutcome> {
-    if (event === 'rcpt' && isPostmaster(ctx.recipient)) {
+  /** The engine-wide defaults (options.context) under the caller's own fields. */
+  function withDefaults(ctx: PolicyContext): PolicyContext {
+    const d = options.context;
+    if (!d) return ctx;
+    const missing = (Object.keys(d) as (keyof typeof d)[]).filter((k) => ctx[k] === undefined && d[k] !== undefined);
+    if (!missing.length) return ctx;
+    const add = Object.fromEntries(missing.map((k) => [k, { value: d[k], enumerable: true }]));
+    return Object.create(ctx, add) as PolicyContext;
+  }
+
+  async function evaluate(event: Stage, given: PolicyContext): Promise<StageOutcome> {
+    if (event === 'rcpt' && isPostmaster(given.recipient)) {
       return { verdict: accept(), steps: [], notes: ['RCPT TO:<postmaster> is accepted without any check (RFC 5321 §4.5.1)'] };
     }
-    const run: Run = { ctx, event, steps: [], notes: [], depth: 0, warnAt: 0, done: new WeakSet(), faults: new WeakSet() };
+    const ctx = withDefaults(given);
+    const run: Run = { ctx, event, steps: [], notes: [], depth: 0, warnAt: 0, done: new WeakSet(), faults: new WeakSet(), effects: [], discard: !!ctx.discard };
+    if (run.discard) run.notes.push('a DISCARD earlier in this transaction: no restriction is evaluated');
     run.deferIfPermit = carriedIn(event, ctx);
     const outcome = (verdict: Verdict, decidedBy?: string): StageOutcome => {
       const o: StageOutcome = { verdict, steps: run.steps };
       if (decidedBy !== undefined) o.decidedBy = decidedBy;
       if (run.notes.length) o.notes = run.notes;
+      if (run.effects.length) o.effects = run.effects;
       return o;
     };
     for (const list of listsAt(event, delayReject)) {
@@ -439,9 +495,13 @@ export function createPolicy(cfg: PolicyConfig, options: PolicyOptions = {}): Po
     return outcome(accept());
   }
 
+  const specs = [...new Set([...Object.values(compiled.lists), ...compiled.classes.values()]
+    .flatMap((entries) => entries.filter((e) => e.check?.tableArgs).flatMap((e) => e.args)))];
+
   return {
     evaluate,
     listsAt: (event) => listsAt(event, delayReject),
     heloRequired: cfg.helo_required,
+    tableSpecs: () => specs,
   };
 }

@@ -2,6 +2,8 @@
 // file and the SMTP layer. A check returns a value; it never throws on purpose.
 import type { NetworkClass } from '../config/schema';
 import type { Resolver } from '../dns/resolver.port';
+import type { GreylistDecision } from '../greylist/greylist';
+import type { TableOpener } from '../tables/types';
 
 /** SMTP event at which a list is evaluated. */
 export type Stage = 'connect' | 'helo' | 'mail' | 'rcpt' | 'data' | 'end_of_data';
@@ -53,7 +55,49 @@ export interface PolicyContext {
    * carries a defer_if_permit raised at connect, HELO or MAIL forward to RCPT (PF smtpd_check_*).
    */
   carry?: PolicyCarry;
+  /** check_greylist's state (postgrey semantics), provided by the engine. */
+  greylist?: { check(ip: string, sender: string, recipient: string): GreylistDecision; hostname: string };
+  /** Opens lookup tables by spec ("texthash:tables/access"), one Table per spec (engine-wide cache). */
+  tables?: TableOpener;
+  /** recipient_delimiter: the characters that start an address extension (default "+"; "" = none). */
+  recipientDelimiter?: string;
+  /** myorigin: the domain a bare local part belongs to (access lookups, unknown-domain checks). */
+  myorigin?: string;
+  /** rbl_reply_maps: tables mapping a DNSxL domain to a reply template (Postfix rbl_reply_maps). */
+  rblReplyMaps?: readonly string[];
+  /**
+   * An earlier command of this transaction recorded a DISCARD: Postfix then skips every
+   * restriction until the transaction ends (smtpd_check.c generic_checks, state->discard).
+   */
+  discard?: boolean;
+  /**
+   * Set by the runner while it evaluates a table result (check_*_access → "permit_mynetworks,
+   * reject"): the nested restrictions reply with the table check's name and Class, not the list's.
+   */
+  reply?: ReplyAs;
 }
+
+/** The <name> and Class a reply uses ("<a@b>: Sender address rejected: ..."). */
+export interface ReplyAs {
+  name: string;
+  class: string;
+}
+
+/**
+ * An access action that affects the whole message rather than this command (access(5)):
+ * recorded in the outcome for the SMTP layer to apply if the message is accepted.
+ */
+export type PolicyEffect = (
+  | { kind: 'discard'; text: string }
+  | { kind: 'hold'; text: string }
+  | { kind: 'prepend'; header: string }
+  | { kind: 'redirect'; address: string }
+  | { kind: 'bcc'; address: string }
+  | { kind: 'filter'; nexthop: string }
+) & {
+  /** The restriction that recorded it, as configured (set by the runner). */
+  by?: string;
+};
 
 /** A remembered deferral and the check that raised it. */
 export interface DeferredVerdict {
@@ -80,7 +124,9 @@ export interface PolicyHooks {
    * Evaluate a table result such as "permit_mynetworks, reject" as a nested restriction list
    * (restriction classes allowed). Bad names, "type:table" or depth > 100 give 451 4.3.5.
    */
-  evaluate(restrictions: string): Promise<Verdict>;
+  evaluate(restrictions: string, reply?: ReplyAs): Promise<Verdict>;
+  /** Record a whole-message action (DISCARD, HOLD, PREPEND, REDIRECT, BCC, FILTER) in the outcome. */
+  effect?(e: PolicyEffect): void;
 }
 
 export interface Check {
@@ -90,6 +136,10 @@ export interface Check {
   stage: Stage;
   /** Checks taking arguments (e.g. "reject_rbl_client zen.example") declare how many. */
   args?: number;
+  /** Every argument is a table spec (check_*_access): the engine may open them at start. */
+  tableArgs?: boolean;
+  /** Checked when the config is loaded: why these arguments cannot work, or undefined. */
+  validateArgs?(args: readonly string[]): string | undefined;
   run(ctx: PolicyContext, args: readonly string[]): Promise<Verdict> | Verdict;
 }
 
@@ -120,6 +170,11 @@ export interface StageOutcome {
   steps: CheckResult[];
   /** The runner's own reasoning: postmaster bypass, skipped lists, defer_if_permit applied. */
   notes?: string[];
+  /**
+   * Whole-message actions recorded during this evaluation (in order), whatever the verdict:
+   * Postfix keeps them for the transaction even when this command is then rejected.
+   */
+  effects?: PolicyEffect[];
 }
 
 /** Postfix's Class strings (smtpd_dsn_fix.h) per list. */
@@ -148,12 +203,13 @@ export function listOf(ctx: Pick<PolicyContext, 'list' | 'stage'>): ListName {
 }
 
 /** The Class in "<name>: <Class> rejected: ..." for the list being evaluated. */
-export function replyClass(ctx: Pick<PolicyContext, 'list' | 'stage'>): string {
-  return listClass[listOf(ctx)];
+export function replyClass(ctx: Pick<PolicyContext, 'list' | 'stage' | 'reply'>): string {
+  return ctx.reply?.class ?? listClass[listOf(ctx)];
 }
 
 /** The <name> in "<name>: <Class> rejected: ...": client name[addr], helo arg, address as given, or the command. */
 export function replyName(ctx: PolicyContext): string {
+  if (ctx.reply) return ctx.reply.name;
   switch (listOf(ctx)) {
     case 'client': return `${ctx.client.name}[${ctx.client.ip}]`;
     case 'helo': return ctx.helo ?? '';

@@ -7,7 +7,8 @@ import { SMTPServer, type SMTPServerAddress, type SMTPServerAuthentication, type
 import type { Config, ListenerConfig, NetworkClass } from '../config/schema';
 import { defaultRelayFrom } from '../config/schema';
 import type { Resolver } from '../dns/resolver.port';
-import type { PolicyContext, Stage, StageOutcome } from '../policy/types';
+import type { PolicyContext, PolicyEffect, Stage, StageOutcome } from '../policy/types';
+import type { VirtualAliases } from '../rewrite/aliases';
 import type { Queue } from '../queue/queue';
 import { newQueueId } from '../queue/ids';
 import { drain, SpoolFile } from '../queue/spool';
@@ -28,6 +29,18 @@ export interface PolicyEngine {
   evaluate(stage: Stage, ctx: PolicyContext): Promise<StageOutcome>;
 }
 
+/** What the DATA phase applies from the access actions of the transaction (Postfix cleanup flags). */
+function messageEffects(effects: readonly PolicyEffect[]) {
+  const redirect = [...effects].reverse().find((e) => e.kind === 'redirect');
+  return {
+    discard: effects.find((e) => e.kind === 'discard'),
+    hold: effects.find((e) => e.kind === 'hold'),
+    prepends: effects.flatMap((e) => (e.kind === 'prepend' ? [e.header] : [])),
+    redirect: redirect?.kind === 'redirect' ? redirect.address : undefined,
+    bcc: effects.flatMap((e) => (e.kind === 'bcc' ? [e.address] : [])),
+  };
+}
+
 export interface ListenerDeps {
   config: Config;
   listener: ListenerConfig;
@@ -35,6 +48,7 @@ export interface ListenerDeps {
   classify: Classifier;
   resolver: Resolver;
   policy: () => PolicyEngine;
+  aliases: VirtualAliases;
   queue: Queue;
   users: Users;
   bus: TraceBus;
@@ -95,7 +109,7 @@ export async function startListener(d: ListenerDeps): Promise<RunningListener> {
           sid: session.id,
           real: { ip, port: session.remotePort, name },
           client: { ip, port: session.remotePort, name, net: d.classify(ip) },
-          esmtp: false, txnCount: 0, rcpts: [], errors: 0, illegalPipelining: false, xclientSeen: false,
+          esmtp: false, txnCount: 0, rcpts: [], effects: [], errors: 0, illegalPipelining: false, xclientSeen: false,
         };
         sessions.set(session.id, st);
         sessionsById.set(session.id, session);
@@ -156,6 +170,7 @@ export async function startListener(d: ListenerDeps): Promise<RunningListener> {
         const st = mustState(session);
         syncXclient(session, st);
         st.rcpts = [];
+        st.effects = [];
         const mayRelay = relayFrom.includes(st.client.net) || !!st.user;
         if (lc.role === 'submission' && !mayRelay) return cb(smtpError(530, '5.7.0', 'Authentication required'));
         const size = Number(address.args && (address.args as Record<string, string>).SIZE);
@@ -178,6 +193,13 @@ export async function startListener(d: ListenerDeps): Promise<RunningListener> {
         const out = await evaluate('rcpt', session, st, { sender: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', recipient: rcpt });
         if (out) return cb(out);
         const full = rcpt.includes('@') ? rcpt : `${rcpt}@${config.myorigin}`;
+        // reject_unlisted_recipient for virtual alias domains: only their listed addresses exist.
+        const domain = full.slice(full.lastIndexOf('@') + 1);
+        if (rcpt.toLowerCase() !== 'postmaster' && d.aliases.isAliasDomain(domain) && !st.effects.some((e) => e.kind === 'discard')) {
+          const known = await d.aliases.exists(full);
+          if (known === 'error') { st.replyCheck = 'virtual_alias_maps'; return cb(smtpError(451, '4.3.0', `<${rcpt}>: Temporary lookup failure`)); }
+          if (known === 'no') { st.replyCheck = 'reject_unlisted_recipient'; return cb(smtpError(550, '5.1.1', `<${rcpt}>: Recipient address rejected: User unknown in virtual alias table`)); }
+        }
         st.rcpts.push({ rcpt: lowerDomain(full), orig: address.address });
         cb();
       })().catch((e: unknown) => cb(internalError(e)));
@@ -196,8 +218,10 @@ export async function startListener(d: ListenerDeps): Promise<RunningListener> {
     const sender = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
     const id = st.queueId ?? newQueueId();
     const txn = `${st.sid}.${st.txnCount}`;
+    const fx = messageEffects(st.effects);
     const rcpts = st.rcpts.map((r) => r.rcpt);
-    const received = buildReceived({ helo: st.helo ?? session.hostNameAppearsAs ?? undefined, clientName: st.client.name, clientIp: st.client.ip,
+    const prepended = fx.prepends.map((h) => `${h.replace(/[\r\n]+/g, ' ')}\r\n`).join('');
+    const received = prepended + buildReceived({ helo: st.helo ?? session.hostNameAppearsAs ?? undefined, clientName: st.client.name, clientIp: st.client.ip,
       hostname: config.hostname, esmtp: st.esmtp || session.openingCommand === 'EHLO', tls: st.tls, authUser: st.user, queueId: id,
       recipients: rcpts, date: new Date() });
     const filter = new DataFilter(config.limits.message_size_limit);
@@ -234,13 +258,34 @@ export async function startListener(d: ListenerDeps): Promise<RunningListener> {
       spool.discard();
       return { error: eod };
     }
+    if (fx.discard) {
+      // DISCARD: the client is told it is queued; nothing is kept (Postfix does the same).
+      spool.discard();
+      bus.emit({ t: 'message.refused', sid: st.sid, txn, at: Date.now(), code: 250, reply: `discarded by ${fx.discard.by ?? 'DISCARD'}: ${fx.discard.text}` });
+      st.queueId = undefined;
+      return { message: `2.0.0 Ok: queued as ${id}` };
+    }
+    // Envelope recipients: REDIRECT replaces them all (and is not alias-expanded); BCC adds;
+    // virtual_alias_maps rewrites the rest. A lookup error or a limit defers the whole message.
+    let recipients = fx.redirect ? [{ rcpt: fx.redirect, orig: fx.redirect }] : [...st.rcpts, ...fx.bcc.map((b) => ({ rcpt: b, orig: b }))];
+    if (!fx.redirect) {
+      const expanded: { rcpt: string; orig: string }[] = [];
+      for (const r of recipients) {
+        const e = await d.aliases.expand(r.rcpt);
+        if (!e.ok) { spool.discard(); st.replyCheck = 'virtual_alias_maps'; return { error: smtpError(451, e.status, `Error: ${e.reason}`) }; }
+        for (const x of e.recipients) expanded.push({ rcpt: x.rcpt, orig: r.orig });
+        if (e.steps.length > 0) bus.emit({ t: 'alias', sid: st.sid, txn, at: Date.now(), rcpt: r.rcpt, steps: e.steps, result: e.recipients.map((x) => x.rcpt) });
+      }
+      const seen = new Set<string>();
+      recipients = expanded.filter((r) => { const k = r.rcpt.toLowerCase(); if (seen.has(k)) return false; seen.add(k); return true; });
+    }
     // Durable before the 250: the file's data (its directory entry already is: SpoolPool) and the
     // queue rows. The two fsyncs run in parallel; if the rows reach the disk first and we crash,
     // delivery finds a spool file shorter than its row's size and moves the message to corrupt,
     // and since no 250 was sent the client sends it again.
-    const rows = d.queue.enqueue({ id, sid: st.sid, txn, sender, recipients: st.rcpts, size, spool: file,
+    const rows = d.queue.enqueue({ id, sid: st.sid, txn, sender, recipients, size, spool: file, ...(fx.hold ? { state: 'hold' as const } : {}),
       client: { ip: st.client.ip, name: st.client.name, helo: st.helo, net: st.client.net, authUser: st.user, tls: !!st.tls },
-      subject: f.subject, from: f.from, headersAdded: ['Received'], headerBlock: received + f.headerBlock,
+      subject: f.subject, from: f.from, headersAdded: [...fx.prepends.map((h) => h.slice(0, h.indexOf(':'))), 'Received'], headerBlock: received + f.headerBlock,
       isReport: /multipart\/report/i.test(f.contentType ?? '') && /delivery-status/i.test(f.contentType ?? '') });
     const results = await Promise.allSettled([rows, spool.commit()]);
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -251,7 +296,8 @@ export async function startListener(d: ListenerDeps): Promise<RunningListener> {
       if (/SQLITE_FULL|ENOSPC|EDQUOT/.test(msg)) return { error: smtpError(452, '4.3.1', 'Insufficient system storage') };
       return { error: smtpError(451, '4.3.0', 'Error: queue file write error') };
     }
-    bus.emit({ t: 'message.accepted', sid: st.sid, txn, id, at: Date.now(), sender, rcpts, size, headersAdded: ['Received'] });
+    bus.emit({ t: 'message.accepted', sid: st.sid, txn, id, at: Date.now(), sender, rcpts: recipients.map((r) => r.rcpt), size,
+      headersAdded: [...fx.prepends.map((h) => h.slice(0, h.indexOf(':'))), 'Received'] });
     st.queueId = undefined;
     return { message: `2.0.0 Ok: queued as ${id}` };
   }
@@ -271,11 +317,13 @@ export async function startListener(d: ListenerDeps): Promise<RunningListener> {
       recipient: extra.recipient,
       recipientCount: st.rcpts.length,
       illegalPipelining: st.illegalPipelining,
-      isLocalDomain: (dom) => config.domains.includes(dom.toLowerCase().replace(/\.$/, '')),
+      isLocalDomain: (dom) => { const x = dom.toLowerCase().replace(/\.$/, ''); return config.domains.includes(x) || d.aliases.isAliasDomain(x); },
+      discard: st.effects.some((e) => e.kind === 'discard'),
       resolver: d.resolver,
       note: (s) => notes.push(s),
     };
     const out = await d.policy().evaluate(stage, ctx);
+    if (out.effects) st.effects.push(...out.effects);
     const txn = st.txnCount > 0 ? `${st.sid}.${st.txnCount}` : undefined;
     for (const s of out.steps) {
       bus.emit({ t: 'check', sid: st.sid, txn, at: Date.now(), stage, list: s.list, check: s.check, verdict: s.verdict, detail: s.detail });

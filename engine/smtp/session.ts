@@ -1,6 +1,7 @@
 // What the engine knows about one SMTP connection beyond smtp-server's own session object.
 import type { NetworkClass } from '../config/schema';
 import type { Peer } from '../trace/events';
+import type { PolicyEffect } from '../policy/types';
 
 export interface SessionState {
   sid: string;
@@ -19,6 +20,8 @@ export interface SessionState {
   replyCheck?: string;
   /** Recipients accepted in the current transaction, after normalisation. */
   rcpts: { rcpt: string; orig: string }[];
+  /** Whole-message access actions recorded in this transaction (DISCARD, HOLD, PREPEND, REDIRECT, BCC). */
+  effects: PolicyEffect[];
   errors: number;
   illegalPipelining: boolean;
   xclientSeen: boolean;

@@ -20,6 +20,8 @@ export type TraceEvent =
   | { t: 'xclient'; sid: string; at: number; real: Peer; claimed: Peer & { net: NetworkClass; login?: string } }
   | { t: 'check'; sid: string; txn?: string; at: number; stage: Stage; list: string; check: string; verdict: Verdict; detail?: string }
   | { t: 'dns'; sid?: string; id?: string; at: number; query: DnsQueryRecord }
+  /** virtual_alias_maps expansion of one accepted recipient: each table, key and line used. */
+  | { t: 'alias'; sid: string; txn: string; at: number; rcpt: string; steps: { address: string; table: string; key: string; line?: number; result: string[] }[]; result: string[] }
   | { t: 'message.accepted'; sid: string; txn: string; id: string; at: number; sender: string; rcpts: string[]; size: number; headersAdded: string[] }
   | { t: 'message.refused'; sid: string; txn: string; at: number; code: number; reply: string }
   | { t: 'queue'; id: string; at: number; from: QueueState | null; to: QueueState; reason?: string }
