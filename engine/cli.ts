@@ -22,6 +22,8 @@ usage:
   relaylab check-config [--config FILE]         validate and print the effective config
   relaylab user add NAME [--data DIR]           add a SASL user (password from a prompt or stdin)
   relaylab postmap -q KEY TYPE:FILE             query a lookup table as Postfix's postmap -q does
+  relaylab dkim keygen DOMAIN SELECTOR [--type rsa|ed25519]
+                                                write a DKIM key and print the TXT record to publish
 `;
 
 function defaultDataDir(): string {
@@ -37,7 +39,7 @@ function parseArgs(argv: string[]): { pos: string[]; opts: Record<string, string
     if (a.startsWith('--')) {
       const [k, v] = a.slice(2).split('=', 2) as [string, string | undefined];
       if (v !== undefined) opts[k] = v;
-      else if (['config', 'data'].includes(k)) { const n = argv[++i]; if (n === undefined) fail(`--${k} needs a value`); opts[k] = n as string; }
+      else if (['config', 'data', 'type', 'bits'].includes(k)) { const n = argv[++i]; if (n === undefined) fail(`--${k} needs a value`); opts[k] = n as string; }
       else opts[k] = 'true';
     } else pos.push(a);
   }
@@ -179,9 +181,20 @@ export async function main(argv: string[]): Promise<void> {
       (r.exit === 0 ? process.stdout : process.stderr).write(r.out);
       process.exit(r.exit);
     }
-    case 'dkim':
-      fail(`"${cmd}" is not implemented yet in this version`, 2);
-      break;
+    case 'dkim': {
+      if (pos[1] !== 'keygen' || !pos[2] || !pos[3]) fail('usage: relaylab dkim keygen DOMAIN SELECTOR [--type rsa|ed25519] [--bits N] [--force] [--config FILE] [--data DIR]', 2);
+      const { config } = load(opts.config);
+      const dataDir = path.resolve(opts.data ?? defaultDataDir());
+      const type = (opts.type ?? 'rsa') as 'rsa' | 'ed25519';
+      if (type !== 'rsa' && type !== 'ed25519') fail(`--type is rsa or ed25519, not "${opts.type}"`, 2);
+      const { writeDkimKey } = await import('./auth');
+      try {
+        const k = writeDkimKey(path.resolve(dataDir, config.auth.dkim_keys_dir), pos[2] as string, pos[3] as string, type,
+          { force: opts.force === 'true', ...(opts.bits ? { bits: Number(opts.bits) } : {}) });
+        process.stdout.write(`key written to ${k.keyFile}\npublish this TXT record:\n${k.zoneLine}\nor, in a Relay Lab zone:\n  ${k.txtName}: { TXT: [${JSON.stringify(k.txtStrings)}] }\n`);
+      } catch (e) { fail((e as Error).message); }
+      return;
+    }
     case undefined:
     case 'help':
     case '--help':

@@ -11,6 +11,7 @@ import { createPolicy } from './policy';
 import { createTableSet } from './tables';
 import { Greylist } from './greylist/greylist';
 import { createVirtualAliases } from './rewrite/aliases';
+import { createSrs, loadSrsSecrets } from './srs';
 import { Queue } from './queue/queue';
 import { SpoolPool } from './queue/spool-pool';
 import { openDb, walPath, type Db } from './store/db';
@@ -79,11 +80,16 @@ export function createEngine(config: Config, opts: EngineOptions): Engine {
     tables, recipientDelimiter: config.recipient_delimiter, myorigin: config.myorigin, rblReplyMaps: config.policy.rbl_reply_maps,
     greylist: { check: (ip, sender, rcpt) => greylist.check(ip, sender, rcpt), hostname: config.hostname },
   } });
+  const srsDomain = (config.srs.domain ?? config.myorigin).toLowerCase();
+  const srs = config.srs.enabled
+    ? createSrs({ secrets: loadSrsSecrets(opts.dataDir, config.srs.secret_file), domain: srsDomain, localDomains: config.domains,
+      maxAgeDays: config.srs.max_age, hashLength: config.srs.hash_length })
+    : undefined;
   const virtualTables = config.virtual_alias_maps.map((spec) => tables.open(spec));
   const aliases = createVirtualAliases({ tables: virtualTables, domains: config.domains, extraDomains: config.virtual_alias_domains,
     myorigin: config.myorigin, delimiter: config.recipient_delimiter });
   const classify = createClassifier(config.networks);
-  const scheduler = new Scheduler({ config, queue, committer, bus, resolver, mailRoot: p.mail, spool });
+  const scheduler = new Scheduler({ config, queue, committer, bus, resolver, mailRoot: p.mail, spool, ...(srs ? { srs } : {}) });
   const startedAt = Date.now();
   const listeners: RunningListener[] = [];
   const listenerErrors = new Map<string, string>();
@@ -116,7 +122,8 @@ export function createEngine(config: Config, opts: EngineOptions): Engine {
       if (swept > 0) console.error(`relaylab: removed ${swept} unused spool file(s) left by the last run`);
       try {
         for (const lc of config.listeners) {
-          listeners.push(await startListener({ config, listener: lc, tls, classify, resolver, policy: () => policy, queue, users, bus, spool, aliases }));
+          listeners.push(await startListener({ config, listener: lc, tls, classify, resolver, policy: () => policy, queue, users, bus, spool, aliases,
+            dkimKeysDir: path.resolve(opts.dataDir, config.auth.dkim_keys_dir), ...(srs ? { srs: { srs, domain: srsDomain } } : {}) }));
         }
       } catch (e) {
         listenerErrors.set(config.listeners[listeners.length]?.name ?? '?', (e as Error).message);

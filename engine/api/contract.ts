@@ -6,6 +6,7 @@ import type { NetworkClass, ListenerConfig } from '../config/schema';
 import type { Dsn } from '../delivery/types';
 import type { QueueState, RecipientStatus } from '../queue/states';
 import type { StoredEvent } from '../trace/events';
+import type { AuthDecision, AuthVerdict } from '../auth/types';
 
 /** Milliseconds since the Unix epoch. */
 export type EpochMs = number;
@@ -183,6 +184,12 @@ export interface MessageDetail {
   queueEvents: QueueMove[];
   /** Absent for mail the engine made itself (a DSN). */
   client?: MessageClient;
+  /** SPF/DKIM/DMARC/ARC verdicts and the policy decision, when the message was verified. */
+  auth?: { verdict: AuthVerdict; decision: AuthDecision };
+  /** DKIM signing of mail from our own users, when it was attempted. */
+  signing?: { signed: boolean; d?: string; s?: string; a?: string; reason?: string };
+  /** virtual_alias_maps expansion of each recipient: table, key, line, result. */
+  aliases?: { rcpt: string; steps: { address: string; table: string; key: string; line?: number; result: string[] }[]; result: string[] }[];
 }
 
 export interface MessagesListInput extends ListPage {

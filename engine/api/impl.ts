@@ -8,7 +8,7 @@ import type { Queue, MessageRow } from '../queue/queue';
 import { QueueError } from '../queue/queue';
 import type { StoredEvent } from '../trace/events';
 import { LabError } from './errors';
-import type { EngineApi, EngineStatus, HeaderField, ListenerStatus, MessageSummary, QueueItem, SessionSummary } from './contract';
+import type { EngineApi, EngineStatus, HeaderField, ListenerStatus, MessageDetail, MessageSummary, QueueItem, SessionSummary } from './contract';
 
 export interface ImplDeps {
   db: Db;
@@ -110,6 +110,7 @@ export function createApiImpl(d: ImplDeps): EngineApi {
           .map((e) => ({ rcpt: e.rcpt, at: e.at, via: e.via, dsn: e.dsn, attempt: e.attempt })),
         queueEvents: ev.filter((e): e is Extract<StoredEvent, { t: 'queue' }> => e.t === 'queue')
           .map((e) => ({ at: e.at, from: e.from, to: e.to, ...(e.reason ? { reason: e.reason } : {}) })),
+        ...authOf(ev),
         ...(m.sid ? { client: { ip: m.client_ip ?? '', name: m.client_name ?? 'unknown', ...(m.helo ? { helo: m.helo } : {}), net: m.net ?? 'public',
           ...(m.auth_user ? { authUser: m.auth_user } : {}), tls: !!m.tls } } : {}),
       };
@@ -149,6 +150,18 @@ export function createApiImpl(d: ImplDeps): EngineApi {
       d.syncTrace();
       return { hostname: d.config.hostname, version: d.version, listeners: d.listeners(), uptimeMs: Date.now() - d.startedAt, queue: queue.counts(), lastSeq: d.lastSeq() };
     },
+  };
+}
+
+/** The verification, signing and alias records of one message, from its trace. */
+function authOf(ev: StoredEvent[]): Pick<MessageDetail, 'auth' | 'signing' | 'aliases'> {
+  const a = ev.find((e): e is Extract<StoredEvent, { t: 'mailauth' }> => e.t === 'mailauth');
+  const s = ev.find((e): e is Extract<StoredEvent, { t: 'dkim.sign' }> => e.t === 'dkim.sign');
+  const aliases = ev.filter((e): e is Extract<StoredEvent, { t: 'alias' }> => e.t === 'alias').map((e) => ({ rcpt: e.rcpt, steps: e.steps, result: e.result }));
+  return {
+    ...(a ? { auth: { verdict: a.verdict, decision: a.decision } } : {}),
+    ...(s ? { signing: { signed: s.signed, ...(s.d ? { d: s.d } : {}), ...(s.s ? { s: s.s } : {}), ...(s.a ? { a: s.a } : {}), ...(s.reason ? { reason: s.reason } : {}) } } : {}),
+    ...(aliases.length ? { aliases } : {}),
   };
 }
 

@@ -106,6 +106,36 @@ export const greylistSchema = z.strictObject({
   lookup_by_host: z.boolean().default(false),
 });
 
+/** Inbound verification at end of data (SPF, DKIM, DMARC, ARC) and DKIM signing (issue 4). */
+export const authSchema = z.strictObject({
+  /** enforce: DMARC p=reject → 550, quarantine → hold; report: record only. */
+  dmarc: z.enum(['enforce', 'report']).default('enforce'),
+  spf_fail: z.enum(['accept', 'reject']).default('accept'),
+  /** A DNS temperror: defer (451) or accept and record. */
+  temperror: z.enum(['defer', 'accept']).default('defer'),
+  /** ARC sealers whose passing chain overrides a DMARC fail (local policy). */
+  trusted_arc_sealers: z.array(domainName).default([]),
+  check_helo: z.boolean().default(false),
+  max_header_bytes: z.number().int().min(4096).default(1_048_576),
+  max_dkim_signatures: z.number().int().min(1).max(50).default(10),
+  dns_query_timeout: duration.prefault('10s'),
+  dns_budget: duration.prefault('30s'),
+  /** DKIM keys: <data>/<dkim_keys_dir>/<domain>/<selector>.private (relaylab dkim keygen). */
+  dkim_keys_dir: z.string().default('dkim'),
+  /** Sign mail from authenticated or local/vpn clients whose From domain has a key. */
+  sign: z.boolean().default(true),
+});
+
+/** SRS (postsrsd semantics) for mail forwarded to foreign domains. */
+export const srsSchema = z.strictObject({
+  enabled: z.boolean().default(true),
+  /** The SRS domain (publish SPF for it); default myorigin. */
+  domain: domainName.optional(),
+  secret_file: z.string().default('srs.secret'),
+  max_age: z.number().int().min(1).max(1000).default(21),
+  hash_length: z.number().int().min(4).max(27).default(4),
+});
+
 export const limitsSchema = z.strictObject({
   message_size_limit: z.number().int().min(1024).default(10_240_000),
   smtpd_recipient_limit: z.number().int().min(1).default(1000),
@@ -148,6 +178,8 @@ export const configSchema = z.strictObject({
   queue: queueSchema.prefault({}),
   limits: limitsSchema.prefault({}),
   greylist: greylistSchema.prefault({}),
+  auth: authSchema.prefault({}),
+  srs: srsSchema.prefault({}),
 });
 
 export type ConfigInput = z.input<typeof configSchema>;

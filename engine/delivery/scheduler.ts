@@ -12,6 +12,7 @@ import { expired, nextAttemptAt } from '../queue/backoff';
 import { newQueueId } from '../queue/ids';
 import { writeSpool } from '../queue/spool';
 import type { SpoolPool } from '../queue/spool-pool';
+import type { Srs } from '../srs';
 import { deliverToMaildir } from './maildir';
 import { mxTargets, resolveNextHop } from './nexthop';
 import { buildFailureNotice, mayNotify } from './dsn';
@@ -29,6 +30,8 @@ export interface SchedulerDeps {
   resolver: Resolver;
   mailRoot: string;
   spool: SpoolPool;
+  /** SRS for copies forwarded to foreign domains (sender not ours, from an outside client). */
+  srs?: Srs;
 }
 
 export class Scheduler {
@@ -122,14 +125,28 @@ export class Scheduler {
       remote.set(key, list);
     }));
 
+    const forwarded = this.forwardSender(m);
+    const remoteMsg = forwarded === m.sender ? msg : { ...msg, sender: forwarded };
     for (const [key, rcpts] of remote) {
       const [, , , domain = ''] = key.split('|');
       const hop = resolveNextHop(domain, config, rcpts[0]?.rcpt.split('@')[0] ?? '');
       if (hop.kind !== 'smtp') continue;
-      const result = await this.sendRemote(hop, domain, msg, rcpts.map((r) => r.rcpt));
+      const result = await this.sendRemote(hop, domain, remoteMsg, rcpts.map((r) => r.rcpt));
       for (const r of rcpts) outcomes.set(r.idx, result.get(r.rcpt) ?? { dsn: { action: 'delayed', status: '4.4.0', reason: 'no outcome recorded' }, via: hop.host });
     }
     await this.finish(m, outcomes);
+  }
+
+  /**
+   * The MAIL FROM for remote copies: a message that came in from outside (not our user, not our
+   * network) and goes out again was forwarded, so its sender is SRS-rewritten (§6.2).
+   */
+  private forwardSender(m: MessageRow): string {
+    const srs = this.d.srs;
+    if (!srs || !m.sender || m.auth_user || m.net !== 'public') return m.sender;
+    const f = srs.forward(m.sender);
+    if (f.rewritten) this.d.bus.emit({ t: 'srs', id: m.id, at: Date.now(), direction: 'forward', from: m.sender, to: f.address });
+    return f.address;
   }
 
   private async sendRemote(hop: { host: string; port: number; noMx: boolean }, domain: string, msg: DeliverableMessage, rcpts: string[]): Promise<Map<string, { dsn: Dsn; via: string }>> {

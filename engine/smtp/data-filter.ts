@@ -7,6 +7,7 @@
 //   counted (hopcount_limit), Subject/From/Content-Type are captured for the queue and the trace.
 import { Transform, type TransformCallback } from 'node:stream';
 import { noteStreamedBytes } from '../util/memory';
+import { isForgedAuthResults } from '../auth/headers';
 
 const CR = 13;
 const LF = 10;
@@ -23,16 +24,18 @@ export interface DataFacts {
   contentType?: string;
   /** The header block as kept (Return-Path removed), at most 256 KiB, for the trace and the API. */
   headerBlock: string;
+  /** Authentication-Results headers that claimed our host name and were removed (RFC 8601 §5). */
+  forgedAuthResults: number;
 }
 
 export class DataFilter extends Transform {
-  readonly facts: DataFacts = { bytes: 0, bareLf: 0, bareCr: 0, tooBig: false, received: 0, headerBlock: '' };
+  readonly facts: DataFacts = { bytes: 0, bareLf: 0, bareCr: 0, tooBig: false, received: 0, headerBlock: '', forgedAuthResults: 0 };
   private prev = -1;
   private inHeaders = true;
   private headerBuf: Buffer[] = [];
   private headerLen = 0;
 
-  constructor(private readonly maxBytes: number) { super(); }
+  constructor(private readonly maxBytes: number, private readonly hostname = '') { super(); }
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
     this.scanLineEnds(chunk);
@@ -94,6 +97,7 @@ export class DataFilter extends Transform {
     for (const f of fields) {
       const name = /^([^:\s]+)\s*:/.exec(f)?.[1]?.toLowerCase();
       if (name === 'return-path') continue;
+      if (name === 'authentication-results' && this.hostname && isForgedAuthResults(f, this.hostname)) { this.facts.forgedAuthResults++; continue; }
       if (name === 'received') this.facts.received++;
       if (name === 'subject' && this.facts.subject === undefined) this.facts.subject = unfold(f);
       if (name === 'from' && this.facts.from === undefined) this.facts.from = unfold(f);

@@ -9,6 +9,7 @@ import { defaultRelayFrom } from '../config/schema';
 import type { Resolver } from '../dns/resolver.port';
 import type { PolicyContext, PolicyEffect, Stage, StageOutcome } from '../policy/types';
 import type { VirtualAliases } from '../rewrite/aliases';
+import type { Srs } from '../srs';
 import type { Queue } from '../queue/queue';
 import { newQueueId } from '../queue/ids';
 import { drain, SpoolFile } from '../queue/spool';
@@ -16,6 +17,8 @@ import type { SpoolPool } from '../queue/spool-pool';
 import { pipeline } from 'node:stream/promises';
 import type { TraceBus } from '../trace/bus';
 import { DataFilter } from './data-filter';
+import fs from 'node:fs';
+import { authenticate, decidePolicy, shouldVerify, signOutgoing } from '../auth';
 import { isLoopback, unmapV4, type Classifier } from './network';
 import { buildReceived } from './received';
 import { smtpError, replyFromVerdict } from './reply';
@@ -49,6 +52,10 @@ export interface ListenerDeps {
   resolver: Resolver;
   policy: () => PolicyEngine;
   aliases: VirtualAliases;
+  /** Where DKIM keys live (<data>/dkim). */
+  dkimKeysDir: string;
+  /** SRS: bounces to our SRS addresses are checked and reversed at RCPT. */
+  srs?: { srs: Srs; domain: string };
   queue: Queue;
   users: Users;
   bus: TraceBus;
@@ -192,7 +199,15 @@ export async function startListener(d: ListenerDeps): Promise<RunningListener> {
         if (!validMailbox(rcpt, false) && rcpt.toLowerCase() !== 'postmaster') return cb(smtpError(501, '5.1.3', 'Bad recipient address syntax'));
         const out = await evaluate('rcpt', session, st, { sender: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', recipient: rcpt });
         if (out) return cb(out);
-        const full = rcpt.includes('@') ? rcpt : `${rcpt}@${config.myorigin}`;
+        let full = rcpt.includes('@') ? rcpt : `${rcpt}@${config.myorigin}`;
+        // SRS: a bounce to one of our SRS addresses is checked (hash, age) and sent back to the
+        // original sender; a bad one is refused now, never bounced (MTA-SEMANTICS §6.2).
+        if (d.srs && full.toLowerCase().endsWith(`@${d.srs.domain}`) && d.srs.srs.isSrs(full)) {
+          const r = d.srs.srs.reverse(full);
+          if (!r.ok) { st.replyCheck = 'srs'; return cb(smtpError(550, '5.1.1', `<${rcpt}>: Recipient address rejected: ${r.error}`)); }
+          bus.emit({ t: 'srs', sid: st.sid, at: Date.now(), direction: 'reverse', from: full, to: r.address });
+          full = r.address;
+        }
         // reject_unlisted_recipient for virtual alias domains: only their listed addresses exist.
         const domain = full.slice(full.lastIndexOf('@') + 1);
         if (rcpt.toLowerCase() !== 'postmaster' && d.aliases.isAliasDomain(domain) && !st.effects.some((e) => e.kind === 'discard')) {
@@ -224,7 +239,7 @@ export async function startListener(d: ListenerDeps): Promise<RunningListener> {
     const received = prepended + buildReceived({ helo: st.helo ?? session.hostNameAppearsAs ?? undefined, clientName: st.client.name, clientIp: st.client.ip,
       hostname: config.hostname, esmtp: st.esmtp || session.openingCommand === 'EHLO', tls: st.tls, authUser: st.user, queueId: id,
       recipients: rcpts, date: new Date() });
-    const filter = new DataFilter(config.limits.message_size_limit);
+    const filter = new DataFilter(config.limits.message_size_limit, config.hostname);
     let opened: SpoolFile | undefined;
     try {
       opened = await SpoolFile.open(await d.spool.take());
@@ -237,10 +252,9 @@ export async function startListener(d: ListenerDeps): Promise<RunningListener> {
       if (code === 'ENOSPC' || code === 'EDQUOT') return { error: smtpError(452, '4.3.1', 'Insufficient system storage') };
       return { error: smtpError(451, '4.3.0', 'Error: queue file write error') };
     }
-    const spool = opened;
-    const file = spool.path;
-    const size = spool.size;
+    let spool = opened;
     const f = filter.facts;
+    const size0 = spool.size;
     const refuse = (code: number, status: string, text: string, check?: string) => {
       spool.discard();
       st.replyCheck = check;
@@ -279,13 +293,34 @@ export async function startListener(d: ListenerDeps): Promise<RunningListener> {
       const seen = new Set<string>();
       recipients = expanded.filter((r) => { const k = r.rcpt.toLowerCase(); if (seen.has(k)) return false; seen.add(k); return true; });
     }
+    // Mail authentication at end of data (issue 4): verify what strangers send, sign what ours send.
+    const auth = await authenticateOrSign(spool.path, Buffer.byteLength(received, 'latin1'), session, st, sender, f.from, id, txn);
+    if (auth.refuse) return refuse(auth.refuse.code, auth.refuse.status, auth.refuse.text, 'mailauth');
+    if (auth.prefix) {
+      // Our new headers go above Received (MTA-SEMANTICS §4.6): a fresh spool file, prefix first.
+      const fresh = await SpoolFile.open(await d.spool.take());
+      try {
+        fresh.write(auth.prefix);
+        await pipeline(fs.createReadStream(spool.path), fresh.sink());
+      } catch (e) {
+        fresh.discard();
+        spool.discard();
+        throw e;
+      }
+      spool.discard();
+      spool = fresh;
+    }
+    const file = spool.path;
+    const size = spool.size;
+    const added = [...auth.added, ...fx.prepends.map((h) => h.slice(0, h.indexOf(':'))), 'Received'];
+    void size0;
     // Durable before the 250: the file's data (its directory entry already is: SpoolPool) and the
     // queue rows. The two fsyncs run in parallel; if the rows reach the disk first and we crash,
     // delivery finds a spool file shorter than its row's size and moves the message to corrupt,
     // and since no 250 was sent the client sends it again.
-    const rows = d.queue.enqueue({ id, sid: st.sid, txn, sender, recipients, size, spool: file, ...(fx.hold ? { state: 'hold' as const } : {}),
+    const rows = d.queue.enqueue({ id, sid: st.sid, txn, sender, recipients, size, spool: file, ...(fx.hold || auth.hold ? { state: 'hold' as const } : {}),
       client: { ip: st.client.ip, name: st.client.name, helo: st.helo, net: st.client.net, authUser: st.user, tls: !!st.tls },
-      subject: f.subject, from: f.from, headersAdded: [...fx.prepends.map((h) => h.slice(0, h.indexOf(':'))), 'Received'], headerBlock: received + f.headerBlock,
+      subject: f.subject, from: f.from, headersAdded: added, headerBlock: auth.prefix + received + f.headerBlock,
       isReport: /multipart\/report/i.test(f.contentType ?? '') && /delivery-status/i.test(f.contentType ?? '') });
     const results = await Promise.allSettled([rows, spool.commit()]);
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -296,10 +331,37 @@ export async function startListener(d: ListenerDeps): Promise<RunningListener> {
       if (/SQLITE_FULL|ENOSPC|EDQUOT/.test(msg)) return { error: smtpError(452, '4.3.1', 'Insufficient system storage') };
       return { error: smtpError(451, '4.3.0', 'Error: queue file write error') };
     }
-    bus.emit({ t: 'message.accepted', sid: st.sid, txn, id, at: Date.now(), sender, rcpts: recipients.map((r) => r.rcpt), size,
-      headersAdded: [...fx.prepends.map((h) => h.slice(0, h.indexOf(':'))), 'Received'] });
+    bus.emit({ t: 'message.accepted', sid: st.sid, txn, id, at: Date.now(), sender, rcpts: recipients.map((r) => r.rcpt), size, headersAdded: added });
     st.queueId = undefined;
     return { message: `2.0.0 Ok: queued as ${id}` };
+  }
+
+  /**
+   * Strangers' mail is verified (SPF, DKIM, DMARC, ARC) and the policy decides; mail from our own
+   * users and networks is DKIM-signed when its From domain has a key. Returns the headers to put
+   * on top, or the refusal.
+   */
+  async function authenticateOrSign(file: string, receivedBytes: number, session: SMTPServerSession, st: SessionState, sender: string,
+    from: string | undefined, id: string, txn: string): Promise<{ prefix: string; added: string[]; hold?: string; refuse?: { code: number; status: string; text: string } }> {
+    const asReceived = () => fs.createReadStream(file, { start: receivedBytes }); // the message as the client sent it
+    const client = { authenticated: !!st.user, net: st.client.net };
+    const a = config.auth;
+    if (shouldVerify(client)) {
+      const verdict = await authenticate({ message: asReceived(), ip: st.client.ip, helo: st.helo ?? (session.hostNameAppearsAs || ''), sender,
+        hostname: config.hostname, resolver: d.resolver },
+      { checkHelo: a.check_helo, maxHeaderBytes: a.max_header_bytes, maxDkimSignatures: a.max_dkim_signatures, queryTimeoutMs: a.dns_query_timeout, budgetMs: a.dns_budget });
+      const decision = decidePolicy(verdict, a, client);
+      bus.emit({ t: 'mailauth', sid: st.sid, txn, id, at: Date.now(), verdict, decision });
+      const prefix = `${verdict.headers.authenticationResults}\r\n${verdict.headers.receivedSpf}\r\n`;
+      if ((decision.action === 'reject' || decision.action === 'defer') && decision.code && decision.status) {
+        return { prefix: '', added: [], refuse: { code: decision.code, status: decision.status, text: decision.text ?? 'Message refused' } };
+      }
+      return { prefix, added: ['Authentication-Results', 'Received-SPF'], ...(decision.action === 'hold' ? { hold: decision.text ?? 'DMARC quarantine' } : {}) };
+    }
+    if (!a.sign || !from) return { prefix: '', added: [] };
+    const signed = await signOutgoing({ message: asReceived(), fromHeader: from, keysDir: d.dkimKeysDir });
+    bus.emit({ t: 'dkim.sign', sid: st.sid, txn, id, at: Date.now(), ...(signed.signed ? { signed: true, d: signed.domain, s: signed.selector, a: signed.algorithm } : { signed: false, reason: signed.reason }) });
+    return signed.signed ? { prefix: `${signed.header}\r\n`, added: ['DKIM-Signature'] } : { prefix: '', added: [] };
   }
 
   /** Run the restriction lists for an event; an Error (with the SMTP reply) when decisive. */
@@ -317,7 +379,7 @@ export async function startListener(d: ListenerDeps): Promise<RunningListener> {
       recipient: extra.recipient,
       recipientCount: st.rcpts.length,
       illegalPipelining: st.illegalPipelining,
-      isLocalDomain: (dom) => { const x = dom.toLowerCase().replace(/\.$/, ''); return config.domains.includes(x) || d.aliases.isAliasDomain(x); },
+      isLocalDomain: (dom) => { const x = dom.toLowerCase().replace(/\.$/, ''); return config.domains.includes(x) || d.aliases.isAliasDomain(x) || x === d.srs?.domain; },
       discard: st.effects.some((e) => e.kind === 'discard'),
       resolver: d.resolver,
       note: (s) => notes.push(s),

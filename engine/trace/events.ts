@@ -5,6 +5,7 @@ import type { Dsn } from '../delivery/types';
 import type { QueueState } from '../queue/states';
 import type { Stage, Verdict } from '../policy/types';
 import type { DnsQueryRecord } from '../dns/resolver.port';
+import type { AuthDecision, AuthVerdict } from '../auth/types';
 
 export interface Peer { ip: string; port: number; name: string; helo?: string }
 
@@ -22,6 +23,11 @@ export type TraceEvent =
   | { t: 'dns'; sid?: string; id?: string; at: number; query: DnsQueryRecord }
   /** virtual_alias_maps expansion of one accepted recipient: each table, key and line used. */
   | { t: 'alias'; sid: string; txn: string; at: number; rcpt: string; steps: { address: string; table: string; key: string; line?: number; result: string[] }[]; result: string[] }
+  /** SPF/DKIM/DMARC/ARC verdicts with their reasoning, and what the policy made of them. */
+  | { t: 'mailauth'; sid: string; txn: string; id: string; at: number; verdict: AuthVerdict; decision: AuthDecision }
+  | { t: 'dkim.sign'; sid: string; txn: string; id: string; at: number; signed: boolean; d?: string; s?: string; a?: string; reason?: string }
+  /** SRS: a forwarded copy's MAIL FROM rewritten (forward), or a bounce's recipient restored (reverse). */
+  | { t: 'srs'; sid?: string; id?: string; at: number; direction: 'forward' | 'reverse'; from: string; to: string }
   | { t: 'message.accepted'; sid: string; txn: string; id: string; at: number; sender: string; rcpts: string[]; size: number; headersAdded: string[] }
   | { t: 'message.refused'; sid: string; txn: string; at: number; code: number; reply: string }
   | { t: 'queue'; id: string; at: number; from: QueueState | null; to: QueueState; reason?: string }
