@@ -23,7 +23,6 @@ export interface ConnectionHooks {
   hostname: string;
   xclientAllowed(realIp: string): boolean;
   onHelo(sid: string, helo: string, esmtp: boolean): void;
-  onClose(sid: string): void;
   onPipelining(sid: string): void;
   /** smtpd_data_restrictions, before the 354: an Error (with responseCode) refuses DATA. */
   beforeData(sid: string): Promise<(Error & { responseCode?: number }) | null>;
@@ -112,7 +111,6 @@ function patch(conn: Conn, h: ConnectionHooks, socket: net.Socket): void {
       cb(...a);
     });
   }
-  socket.once('close', () => h.onClose(conn.id));
 
   // Postfix runs smtpd_data_restrictions at DATA, before the 354; smtp-server has no hook there.
   const data = conn.handler_DATA.bind(conn);

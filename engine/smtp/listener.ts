@@ -220,6 +220,16 @@ export async function startListener(d: ListenerDeps): Promise<RunningListener> {
       })().catch((e: unknown) => cb(internalError(e)));
     },
 
+    // smtp-server's own close hook: it fires for every connection, before or after STARTTLS
+    // (a listener on the raw socket is dropped when the connection upgrades).
+    onClose(session) {
+      const sid = session.id;
+      if (!sessions.has(sid)) return;
+      sessions.delete(sid);
+      sessionsById.delete(sid);
+      bus.emit({ t: 'session.close', sid, at: Date.now() });
+    },
+
     onData(stream: SMTPServerDataStream, session, cb) {
       void receive(stream, session).then((r) => cb(r.error ?? null, r.message), (e: unknown) => {
         drain(stream).catch(() => {});
@@ -430,12 +440,6 @@ export async function startListener(d: ListenerDeps): Promise<RunningListener> {
       const st = sessions.get(sid);
       if (st) { st.helo = helo; st.esmtp = esmtp; }
       bus.emit({ t: 'helo', sid, at: Date.now(), helo, esmtp });
-    },
-    onClose: (sid) => {
-      if (!sessions.has(sid)) return;
-      sessions.delete(sid);
-      sessionsById.delete(sid);
-      bus.emit({ t: 'session.close', sid, at: Date.now() });
     },
     beforeData: async (sid) => {
       const st = sessions.get(sid);

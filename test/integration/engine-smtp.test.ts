@@ -180,6 +180,8 @@ describe('submission listeners', () => {
     expect(await c.cmd('DATA')).toMatch(/^354/);
     expect(await c.cmd('Subject: via submission\r\n\r\nhi\r\n.')).toMatch(/^250 2\.0\.0 Ok: queued as/);
     c.close();
+    // A session that hangs up after STARTTLS (no QUIT) is still seen to close.
+    await waitFor(async () => (await te.engine.api['sessions.list']({ q: '127.0.0.2' })).some((x) => x.tls && x.outcome === 'accepted'), 10_000, 'TLS session closed');
     const got = await waitFor(() => sinkMessages.find((m) => m.to.includes('friend@remote.test')), 10_000, 'relayed message');
     expect(got.from).toBe('alice@relaylab.test');
     expect(got.data).toMatch(/with ESMTPSA id/);
