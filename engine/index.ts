@@ -93,9 +93,15 @@ export function createEngine(config: Config, opts: EngineOptions): Engine {
   const startedAt = Date.now();
   const listeners: RunningListener[] = [];
   const listenerErrors = new Map<string, string>();
+  let housekeeping: NodeJS.Timeout[] = [];
 
   const api = createApiImpl({
-    db, queue, config, configSource: opts.configSource ?? null, startedAt, version: VERSION, lastSeq: () => lastEventSeq(db), syncTrace: () => committer.flushBackground(),
+    db, queue, config, configSource: opts.configSource ?? null, startedAt, version: VERSION, lastSeq: () => lastEventSeq(db), syncTrace: () => committer.flushBackground(), bus,
+    sendTarget: (name) => {
+      const l = listeners.find((x) => x.name === name);
+      const lc = config.listeners.find((x) => x.name === name);
+      return l && lc ? { address: l.address, port: l.port, implicitTls: lc.tls === 'implicit', hostname: config.hostname } : undefined;
+    },
     listeners: (): ListenerStatus[] => config.listeners.map((lc) => {
       const running = listeners.find((l) => l.name === lc.name);
       return { name: lc.name, role: lc.role, address: lc.address, port: running?.port ?? lc.port, tls: lc.tls ?? 'starttls',
@@ -113,8 +119,12 @@ export function createEngine(config: Config, opts: EngineOptions): Engine {
         if (h.error) console.error(`relaylab: table ${spec}: ${h.error} (its lookups answer 451 until it is fixed)`);
         for (const w of h.warnings) console.error(`relaylab: table ${spec}: warning: ${w}`);
       }
-      const purgeGreylist = setInterval(() => greylist.purge(), 23 * 3_600_000);
-      purgeGreylist.unref();
+      housekeeping = [
+        setInterval(() => greylist.purge(), 23 * 3_600_000),
+        setInterval(() => queue.pruneDelivered(config.queue.keep_delivered), 3_600_000),
+      ];
+      for (const t of housekeeping) t.unref();
+      queue.pruneDelivered(config.queue.keep_delivered);
       const recovered = queue.recover();
       if (recovered > 0) console.error(`relaylab: ${recovered} message(s) were in delivery at the last stop; they will be delivered again`);
       const tls = await loadOrCreateCertificate({ dataDir: opts.dataDir, hostname: config.hostname, cert: config.tls.cert, key: config.tls.key, baseDir: config.baseDir });
@@ -134,6 +144,7 @@ export function createEngine(config: Config, opts: EngineOptions): Engine {
       if (opts.deliver !== false) scheduler.start();
     },
     async stop() {
+      for (const t of housekeeping) clearInterval(t);
       await Promise.all(listeners.map((l) => l.stop(5000)));
       await scheduler.stop();
       unsubDns();

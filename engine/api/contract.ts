@@ -199,6 +199,49 @@ export interface MessagesGetInput {
   id: string;
 }
 
+/** Compose and send a message through one of the engine's own listeners, as a real SMTP client. */
+export interface MessagesSendInput {
+  /** Listener name from the config; the engine connects to that listener's own address and port. */
+  listener: string;
+  /** EHLO name the client uses (default "compose.relaylab.test"). */
+  helo?: string;
+  /** Envelope sender (MAIL FROM); '' for the null sender. */
+  sender: string;
+  /** Envelope recipients (RCPT TO), 1..100. */
+  recipients: string[];
+  /** The From header; default: the envelope sender. */
+  from?: string;
+  subject?: string;
+  /** Plain-text body (Date, Message-ID, MIME-Version and a text/plain Content-Type are added). */
+  text: string;
+  /** Extra header fields, in order. */
+  headers?: HeaderField[];
+  /** Use STARTTLS when the listener offers it (default true). */
+  starttls?: boolean;
+  /** SMTP AUTH PLAIN (after TLS). The password is never stored or traced. */
+  auth?: { user: string; password: string };
+  /** XCLIENT before MAIL FROM: policy judges the message as if it came from this client. */
+  xclient?: { addr: string; name?: string; helo?: string; login?: string };
+}
+
+export interface MessagesSendOutput {
+  /** The session the engine's client opened (a normal session: open it in Sessions). */
+  sid: string;
+  /** True when the server answered 250 to the end of DATA. */
+  accepted: boolean;
+  /** Queue id, when accepted. */
+  id?: string;
+  /** The last server reply (the refusal, when not accepted). */
+  reply: string;
+}
+
+/** The message source as spooled (our headers on top), base64; kept for queue.keep_delivered after delivery. */
+export interface MessageRaw {
+  id: string;
+  size: number;
+  base64: string;
+}
+
 // ---------------------------------------------------------------------------------------------
 // queue
 
@@ -308,6 +351,10 @@ export interface EngineApi {
   'messages.list'(i: MessagesListInput): Promise<MessageSummary[]>;
   /** One message. MESSAGE.NOT_FOUND when unknown. */
   'messages.get'(i: MessagesGetInput): Promise<MessageDetail>;
+  /** The message source (for the body, the MIME tree and .eml export). MESSAGE.NOT_FOUND, MESSAGE.NO_SOURCE. */
+  'messages.raw'(i: MessagesGetInput): Promise<MessageRaw>;
+  /** Send a composed message through a listener. SMTP refusals are values; SEND.* errors when it cannot connect. */
+  'messages.send'(i: MessagesSendInput): Promise<MessagesSendOutput>;
   /** Queue contents, newest first. */
   'queue.list'(i: QueueListInput): Promise<QueueItem[]>;
   /** Make deferred mail due now; count = messages scheduled. QUEUE.NOT_FOUND / QUEUE.BAD_STATE (id not deferred or incoming). */
@@ -352,6 +399,9 @@ export type ErrorCode =
   | 'API.TOO_LARGE' // HTTP: request body over the limit
   | 'SESSION.NOT_FOUND'
   | 'MESSAGE.NOT_FOUND'
+  | 'MESSAGE.NO_SOURCE' // delivered longer ago than queue.keep_delivered, or too large to return
+  | 'SEND.NO_LISTENER'
+  | 'SEND.CONNECT_FAILED'
   | 'QUEUE.NOT_FOUND'
   | 'QUEUE.BAD_STATE' // the message is not in a state this action applies to
   | 'CONFIG.INVALID'

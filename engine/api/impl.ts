@@ -8,6 +8,8 @@ import type { Queue, MessageRow } from '../queue/queue';
 import { QueueError } from '../queue/queue';
 import type { StoredEvent } from '../trace/events';
 import { LabError } from './errors';
+import { sendThroughListener, type SendTarget } from './send';
+import type { TraceBus } from '../trace/bus';
 import type { EngineApi, EngineStatus, HeaderField, ListenerStatus, MessageDetail, MessageSummary, QueueItem, SessionSummary } from './contract';
 
 export interface ImplDeps {
@@ -21,7 +23,13 @@ export interface ImplDeps {
   lastSeq: () => number;
   /** Make trace writes still waiting for their batch visible to the reads below. */
   syncTrace: () => void;
+  /** Where messages.send connects for a listener name (undefined: no such listener running). */
+  sendTarget: (listener: string) => SendTarget | undefined;
+  /** The trace bus, to find the session messages.send opened. */
+  bus: TraceBus;
 }
+
+const RAW_LIMIT = 10 * 1024 * 1024;
 
 interface SessionRow {
   sid: string; opened_at: number; closed_at: number | null; listener: string; role: 'mx' | 'submission'; peer_ip: string; peer_port: number;
@@ -114,6 +122,25 @@ export function createApiImpl(d: ImplDeps): EngineApi {
         ...(m.sid ? { client: { ip: m.client_ip ?? '', name: m.client_name ?? 'unknown', ...(m.helo ? { helo: m.helo } : {}), net: m.net ?? 'public',
           ...(m.auth_user ? { authUser: m.auth_user } : {}), tls: !!m.tls } } : {}),
       };
+    },
+    async 'messages.raw'({ id }) {
+      const m = requireMessage(id);
+      const size = await fs.promises.stat(m.spool).then((st) => st.size, () => -1);
+      if (size < 0) throw new LabError('MESSAGE.NO_SOURCE', `the source of ${id} is no longer kept (delivered longer ago than queue.keep_delivered)`);
+      if (size > RAW_LIMIT) throw new LabError('MESSAGE.NO_SOURCE', `${id} is ${size} bytes; the API returns sources up to ${RAW_LIMIT} bytes`);
+      return { id, size, base64: (await fs.promises.readFile(m.spool)).toString('base64') };
+    },
+    async 'messages.send'(i) {
+      const target = d.sendTarget(i.listener);
+      if (!target) throw new LabError('SEND.NO_LISTENER', `no running listener is called "${i.listener}"`);
+      // The session's id: the session.open whose peer port is our client's local port.
+      const opened = new Map<number, string>();
+      const unsub = d.bus.subscribe((e) => { if (e.t === 'session.open') opened.set(e.peer.port, e.sid); });
+      try {
+        return await sendThroughListener(i, target, async (port) => opened.get(port) ?? '');
+      } finally {
+        unsub();
+      }
     },
     async 'queue.list'(i) {
       return queue.list(i.state, i.limit ?? 100).map(queueItem);

@@ -20,6 +20,11 @@ const before = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
 // eslint-disable-next-line no-control-regex -- the point is to refuse control characters
 const q = z.string().max(256).regex(/^[^\u0000-\u001f\u007f]*$/, 'text without control characters');
 
+/** An address for MAIL FROM / RCPT TO: no spaces, brackets or control characters (no command injection). */
+const mailbox = z.string().max(256).regex(/^[^\s<>\u0000-\u001f\u007f]+@[A-Za-z0-9.-]+$|^[^\s<>\u0000-\u001f\u007f@]+$/, 'an address like user@example.test');
+/** A header value: one line (folding is ours to do). */
+const headerText = z.string().max(998).regex(/^[^\r\n\u0000]*$/, 'one line of text');
+
 export const inputs = {
   'sessions.list': z.strictObject({ limit, before: before.optional(), q: q.optional() }),
   'sessions.get': z.strictObject({ sid: sessionId }),
@@ -33,6 +38,25 @@ export const inputs = {
   'config.get': z.strictObject({}),
   'config.validate': z.strictObject({ yaml: z.string().max(CONFIG_YAML_MAX, `at most ${CONFIG_YAML_MAX} characters`) }),
   'engine.status': z.strictObject({}),
+  'messages.raw': z.strictObject({ id: queueId }),
+  'messages.send': z.strictObject({
+    listener: z.string().regex(/^[a-z0-9_-]{1,64}$/i, 'a listener name'),
+    helo: z.string().regex(/^[A-Za-z0-9.-]{1,253}$|^\[[0-9a-fA-F:.]+\]$/, 'a host name or address literal').optional(),
+    sender: z.union([z.literal(''), mailbox]),
+    recipients: z.array(mailbox).min(1).max(100),
+    from: headerText.optional(),
+    subject: headerText.optional(),
+    text: z.string().max(1_000_000),
+    headers: z.array(z.strictObject({ name: z.string().regex(/^[!-9;-~]{1,76}$/, 'a header name'), value: headerText })).max(50).optional(),
+    starttls: z.boolean().optional(),
+    auth: z.strictObject({ user: z.string().min(1).max(64).regex(/^[^\u0000-\u001f]*$/), password: z.string().min(1).max(256).regex(/^[^\u0000-\u001f]*$/) }).optional(),
+    xclient: z.strictObject({
+      addr: z.string().regex(/^[0-9a-fA-F:.]{2,45}$/, 'an IP address'),
+      name: z.string().regex(/^[A-Za-z0-9.-]{1,253}$/).optional(),
+      helo: z.string().regex(/^[A-Za-z0-9.-]{1,253}$/).optional(),
+      login: z.string().regex(/^[A-Za-z0-9._@+-]{1,64}$/).optional(),
+    }).optional(),
+  }),
 } satisfies { [M in ApiMethod]: z.ZodType<ApiInput<M>> };
 
 export type InputSchemas = typeof inputs;

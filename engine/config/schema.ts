@@ -90,6 +90,8 @@ export const queueSchema = z.strictObject({
   maximal_queue_lifetime: duration.prefault('5d'),
   /** How many deliveries run at once (Postfix default_process_limit, roughly). */
   delivery_concurrency: z.number().int().min(1).max(500).default(20),
+  /** How long the source of a delivered or bounced message is kept (messages.raw, the UI); 0 = not kept. */
+  keep_delivered: duration.prefault('7d'),
   /** Group commit: how long an accepted message may wait for others to share its fsync. */
   commit_delay: duration.prefault('0ms'),
 });

@@ -212,7 +212,7 @@ export class Scheduler {
       return;
     }
     if (failedNow.length > 0) await this.notify(m, failedNow);
-    if (to !== 'deferred') fs.promises.rm(m.spool, { force: true }).catch(() => {});
+    if (to !== 'deferred' && config.queue.keep_delivered === 0) fs.promises.rm(m.spool, { force: true }).catch(() => {});
   }
 
   private async notify(m: MessageRow, failed: { rcpt: string; dsn: Dsn; origRcpt?: string }[]): Promise<void> {

@@ -132,8 +132,17 @@ export class Queue {
 
   /** Spool files that queued messages still use (everything else in the spool dir is garbage). */
   spoolFilesInUse(): Set<string> {
-    const rows = this.db.prepare(`SELECT spool FROM messages WHERE state NOT IN ('sent', 'bounced')`).all() as { spool: string }[];
+    const rows = this.db.prepare('SELECT spool FROM messages').all() as { spool: string }[];
     return new Set(rows.map((r) => r.spool));
+  }
+
+  /** Remove the sources of messages delivered or bounced more than keepMs ago (their rows and trace stay). */
+  pruneDelivered(keepMs: number, now = Date.now()): number {
+    const rows = this.db.prepare(`SELECT id, spool FROM messages WHERE state IN ('sent', 'bounced') AND updated_at < ? AND spool != ''`)
+      .all(now - keepMs) as { id: string; spool: string }[];
+    const forget = this.db.prepare(`UPDATE messages SET spool = '' WHERE id = ?`);
+    for (const r of rows) { fs.rm(r.spool, { force: true }, () => {}); forget.run(r.id); }
+    return rows.length;
   }
 
   /** After a restart: messages that were in flight go back to incoming (they may be delivered twice). */

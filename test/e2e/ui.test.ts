@@ -340,16 +340,17 @@ describe.skipIf(!present && !process.env.CI)('UI in Chromium against a real engi
     await shot('10-config-errors');
   }, 30_000);
 
-  it('shows the Send form and explains what it needs', async () => {
+  it('sends from the Send form through a listener and opens the session it made', async () => {
     await go('#/send');
     await page.getByTestId('send-form').waitFor();
     await page.getByLabel('Extra headers').fill('Reply-To: replies@example.net');
     await shot('11-send');
     await page.getByTestId('send').click();
-    const out = page.getByTestId('send-outcome');
-    await out.waitFor();
-    expect(await out.innerText()).toContain('messages.send');
-    expect(await page.getByTestId('swaks').innerText()).toContain(`--server 127.0.0.1:${lab.te.port('mx')}`);
+    await page.waitForFunction(() => location.hash.startsWith('#/sessions/'), undefined, { timeout: 15_000 });
+    const transcript = page.getByTestId('transcript');
+    await transcript.waitFor();
+    await page.getByText(/queued as/).first().waitFor({ timeout: 15_000 });
+    expect(await transcript.innerText()).toContain('MAIL FROM:<alice@example.org>');
     await shot('12-send-outcome');
   }, 30_000);
 

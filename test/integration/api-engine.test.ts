@@ -85,6 +85,30 @@ describe('HTTP API on a real engine', () => {
     expect(replay[0]?.seq).toBe(first.seq + 1);
   });
 
+  it('messages.send composes and sends through a listener (STARTTLS + AUTH, XCLIENT); messages.raw returns the source', async () => {
+    te.engine.users.add('sam', 'send test password');
+    const ok = await call<{ sid: string; accepted: boolean; id?: string; reply: string }>('messages.send', {
+      listener: 'submission', sender: 'sam@relaylab.test', recipients: ['tess@relaylab.test'], subject: 'composed', text: 'line one\n.dot line\n',
+      auth: { user: 'sam', password: 'send test password' },
+    });
+    expect(ok).toMatchObject({ accepted: true, reply: expect.stringMatching(/^250 2\.0\.0 Ok: queued as/) });
+    const s = await call<SessionDetail>('sessions.get', { sid: ok.sid });
+    expect(s.summary.tls).toBe(true);
+    expect(s.summary.authUser).toBe('sam');
+    await waitFor(async () => (await call<MessageDetail>('messages.get', { id: ok.id })).summary.state === 'sent', 10_000, 'sent');
+    const raw = await call<{ base64: string; size: number }>('messages.raw', { id: ok.id });
+    const text = Buffer.from(raw.base64, 'base64').toString();
+    expect(text).toMatch(/^Received: from compose\.relaylab\.test/);
+    expect(text).toContain('\r\n.dot line\r\n'); // dot-stuffed on the wire, unstuffed in the store
+    // As if from a public address: relaying is refused, as a value, with the reply.
+    const refused = await call<{ accepted: boolean; reply: string }>('messages.send', {
+      listener: 'mx', sender: 'x@example.org', recipients: ['y@elsewhere.test'], text: 'hi', xclient: { addr: '192.0.2.5' },
+    });
+    expect(refused).toMatchObject({ accepted: false, reply: '554 5.7.1 <y@elsewhere.test>: Relay access denied' });
+    await expect(call('messages.send', { listener: 'nope', sender: '', recipients: ['a@b.test'], text: '' })).rejects.toMatchObject({ code: 'SEND.NO_LISTENER' });
+    await expect(call('messages.send', { listener: 'mx', sender: 'a@b.test>\r\nRCPT TO:<x@y>', recipients: ['a@b.test'], text: '' })).rejects.toMatchObject({ code: 'API.BAD_INPUT' });
+  });
+
   it('queue.list, queue.hold, queue.release, queue.flush and queue.delete on a deferred message', async () => {
     const info = await nodemailer.createTransport({ host: '127.0.0.1', port: te.port('mx'), ignoreTLS: true })
       .sendMail({ from: 'ann@relaylab.test', to: 'far@remote.test', subject: 'will defer', text: 'x' });

@@ -35,6 +35,10 @@ function fakeImpl(): EngineApi {
     'messages.get': async ({ id }) => {
       throw new LabError('MESSAGE.NOT_FOUND', `no message ${id}`);
     },
+    'messages.raw': async ({ id }) => {
+      throw new LabError('MESSAGE.NOT_FOUND', `no message ${id}`);
+    },
+    'messages.send': async () => ({ sid: 'x', accepted: false, reply: '554 no' }),
     'queue.list': async () => [item],
     'queue.flush': async () => ({ count: 1 }),
     'queue.hold': async ({ id }) => ({ ...item, id, state: 'hold' }),

@@ -1,14 +1,13 @@
 // Send: compose a test message and send it through one of the engine's listeners (optionally
 // logged in, or "as if from" another IP via XCLIENT), then open the session it made.
-// It calls messages.send, which the engine does not offer yet: until then it says so and shows
-// the equivalent swaks command.
+// It calls messages.send; an engine without that method gets the equivalent swaks command instead.
 import { useEffect, useMemo, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { navigate } from '../../app/router';
 import { useEngineStatus } from '../../app/status';
 import { Badge, PageHeader, Panel } from '../../components/ui';
 import { ApiCallError, callRaw, errorText } from '../../lib/api';
 import { parseHeaderLines, swaksCommand } from './compose';
-import type { MessagesSendInput, MessagesSendOutput } from './send-contract';
+import type { MessagesSendInput, MessagesSendOutput } from '../../../engine/api/contract';
 
 interface Form {
   listener: string;

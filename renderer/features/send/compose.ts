@@ -1,6 +1,6 @@
 // Pure helpers of the Send form: extra header lines, and the equivalent swaks command.
 import type { HeaderField } from '../../../engine/api/contract';
-import type { MessagesSendInput } from './send-contract';
+import type { MessagesSendInput } from '../../../engine/api/contract';
 
 /** "Name: value" lines → header fields, or the first problem. */
 export function parseHeaderLines(text: string): { headers: HeaderField[]; error?: string } {
