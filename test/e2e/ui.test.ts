@@ -346,7 +346,7 @@ describe.skipIf(!present && !process.env.CI)('UI in Chromium against a real engi
     await page.getByLabel('Extra headers').fill('Reply-To: replies@example.net');
     await shot('11-send');
     await page.getByTestId('send').click();
-    await page.waitForFunction(() => location.hash.startsWith('#/sessions/'), undefined, { timeout: 15_000 });
+    await page.waitForURL(/#\/sessions\//, { timeout: 15_000 });
     const transcript = page.getByTestId('transcript');
     await transcript.waitFor();
     await page.getByText(/queued as/).first().waitFor({ timeout: 15_000 });
