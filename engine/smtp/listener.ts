@@ -18,7 +18,8 @@ import { pipeline } from 'node:stream/promises';
 import type { TraceBus } from '../trace/bus';
 import { DataFilter } from './data-filter';
 import fs from 'node:fs';
-import { authenticate, decidePolicy, shouldVerify, signOutgoing } from '../auth';
+import { arcSeal, authenticate, decidePolicy, findSigningKey, shouldVerify, signOutgoing, type AuthVerdict } from '../auth';
+import { Readable } from 'node:stream';
 import { isLoopback, unmapV4, type Classifier } from './network';
 import { buildReceived } from './received';
 import { smtpError, replyFromVerdict } from './reply';
@@ -306,6 +307,12 @@ export async function startListener(d: ListenerDeps): Promise<RunningListener> {
     // Mail authentication at end of data (issue 4): verify what strangers send, sign what ours send.
     const auth = await authenticateOrSign(spool.path, Buffer.byteLength(received, 'latin1'), session, st, sender, f.from, id, txn);
     if (auth.refuse) return refuse(auth.refuse.code, auth.refuse.status, auth.refuse.text, 'mailauth');
+    // Mail from outside that we forward to a foreign domain is ARC-sealed (after our last change
+    // to it), so the next hop can see our verdict (MTA-SEMANTICS §4.5, §6.2).
+    if (auth.verdict && recipients.some((r) => !isOurs(r.rcpt))) {
+      const seal = await sealForForwarding(spool.path, auth.prefix, auth.verdict, id);
+      if (seal) { auth.prefix = `${seal}\r\n${auth.prefix}`; auth.added = ['ARC-Seal', 'ARC-Message-Signature', 'ARC-Authentication-Results', ...auth.added]; }
+    }
     if (auth.prefix) {
       // Our new headers go above Received (MTA-SEMANTICS §4.6): a fresh spool file, prefix first.
       const fresh = await SpoolFile.open(await d.spool.take());
@@ -352,7 +359,7 @@ export async function startListener(d: ListenerDeps): Promise<RunningListener> {
    * on top, or the refusal.
    */
   async function authenticateOrSign(file: string, receivedBytes: number, session: SMTPServerSession, st: SessionState, sender: string,
-    from: string | undefined, id: string, txn: string): Promise<{ prefix: string; added: string[]; hold?: string; refuse?: { code: number; status: string; text: string } }> {
+    from: string | undefined, id: string, txn: string): Promise<{ prefix: string; added: string[]; hold?: string; refuse?: { code: number; status: string; text: string }; verdict?: AuthVerdict }> {
     const asReceived = () => fs.createReadStream(file, { start: receivedBytes }); // the message as the client sent it
     const client = { authenticated: !!st.user, net: st.client.net };
     const a = config.auth;
@@ -366,12 +373,31 @@ export async function startListener(d: ListenerDeps): Promise<RunningListener> {
       if ((decision.action === 'reject' || decision.action === 'defer') && decision.code && decision.status) {
         return { prefix: '', added: [], refuse: { code: decision.code, status: decision.status, text: decision.text ?? 'Message refused' } };
       }
-      return { prefix, added: ['Authentication-Results', 'Received-SPF'], ...(decision.action === 'hold' ? { hold: decision.text ?? 'DMARC quarantine' } : {}) };
+      return { prefix, added: ['Authentication-Results', 'Received-SPF'], verdict, ...(decision.action === 'hold' ? { hold: decision.text ?? 'DMARC quarantine' } : {}) };
     }
     if (!a.sign || !from) return { prefix: '', added: [] };
     const signed = await signOutgoing({ message: asReceived(), fromHeader: from, keysDir: d.dkimKeysDir });
     bus.emit({ t: 'dkim.sign', sid: st.sid, txn, id, at: Date.now(), ...(signed.signed ? { signed: true, d: signed.domain, s: signed.selector, a: signed.algorithm } : { signed: false, reason: signed.reason }) });
     return signed.signed ? { prefix: `${signed.header}\r\n`, added: ['DKIM-Signature'] } : { prefix: '', added: [] };
+  }
+
+  /** Is this recipient delivered here (one of our domains), rather than forwarded? */
+  function isOurs(rcpt: string): boolean {
+    return config.domains.includes(rcpt.slice(rcpt.lastIndexOf('@') + 1).toLowerCase());
+  }
+
+  /** The three ARC headers for a forwarded message, or undefined (no RSA key for our domain: recorded). */
+  async function sealForForwarding(file: string, prefix: string, verdict: AuthVerdict, id: string): Promise<string | undefined> {
+    const domain = d.srs?.domain ?? config.myorigin;
+    const key = findSigningKey(d.dkimKeysDir, domain);
+    if (!key) {
+      bus.emit({ t: 'arc.seal', id, at: Date.now(), sealed: false, reason: `no key for ${domain} in ${d.dkimKeysDir} (relaylab dkim keygen ${domain} SELECTOR)` });
+      return undefined;
+    }
+    const message = Readable.from((async function* () { yield Buffer.from(prefix, 'latin1'); yield* fs.createReadStream(file); })());
+    const r = await arcSeal({ message, verdict, signingDomain: key.domain, selector: key.selector, privateKey: key.privateKeyPem });
+    bus.emit({ t: 'arc.seal', id, at: Date.now(), ...(r.sealed ? { sealed: true, instance: r.instance, cv: r.cv, d: key.domain, s: key.selector } : { sealed: false, reason: r.reason }) });
+    return r.sealed ? r.headers : undefined;
   }
 
   /** Run the restriction lists for an event; an Error (with the SMTP reply) when decisive. */

@@ -28,6 +28,7 @@ export type TraceEvent =
   | { t: 'dkim.sign'; sid: string; txn: string; id: string; at: number; signed: boolean; d?: string; s?: string; a?: string; reason?: string }
   /** SRS: a forwarded copy's MAIL FROM rewritten (forward), or a bounce's recipient restored (reverse). */
   | { t: 'srs'; sid?: string; id?: string; at: number; direction: 'forward' | 'reverse'; from: string; to: string }
+  | { t: 'arc.seal'; id: string; at: number; sealed: boolean; instance?: number; cv?: string; d?: string; s?: string; reason?: string }
   | { t: 'message.accepted'; sid: string; txn: string; id: string; at: number; sender: string; rcpts: string[]; size: number; headersAdded: string[] }
   | { t: 'message.refused'; sid: string; txn: string; at: number; code: number; reply: string }
   | { t: 'queue'; id: string; at: number; from: QueueState | null; to: QueueState; reason?: string }

@@ -14,11 +14,15 @@ import { RawSmtp } from '../helpers/smtp-script';
 
 let te: TestEngine;
 let sink: SMTPServer;
-const seen: { from: string; to: string[] }[] = [];
+const seen: { from: string; to: string[]; data: string }[] = [];
 
 beforeAll(async () => {
   sink = new SMTPServer({ authOptional: true, disabledCommands: ['STARTTLS'], logger: false,
-    onData(stream, session, cb) { stream.resume(); stream.on('end', () => { seen.push({ from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to: session.envelope.rcptTo.map((r) => r.address) }); cb(); }); } });
+    onData(stream, session, cb) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('end', () => { seen.push({ from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to: session.envelope.rcptTo.map((r) => r.address), data: Buffer.concat(chunks).toString('latin1') }); cb(); });
+    } });
   await new Promise<void>((r) => sink.listen(0, '127.0.0.1', () => r()));
   const sinkPort = (sink.server.address() as net.AddressInfo).port;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'relaylab-auth-'));
@@ -83,6 +87,8 @@ describe('mail authentication in the engine', () => {
     expect(r).toMatch(/^250/);
     const got = await waitFor(() => seen.find((s) => s.to.includes('friend@far.test')), 10_000, 'forwarded copy');
     expect(got.from).toMatch(/^SRS0=[A-Za-z0-9_-]{4}=[A-Z2-7]{2}=stranger\.test=someone@relaylab\.test$/);
+    // ARC-sealed by us, above our Authentication-Results, so the next hop can see our verdict.
+    expect(got.data).toMatch(/^ARC-Seal: i=1; a=rsa-sha256; [^]*cv=none[^]*\r\nARC-Message-Signature: i=1; [^]*\r\nARC-Authentication-Results: i=1; mx\.relaylab\.test;[^]*\r\nAuthentication-Results: mx\.relaylab\.test;/);
     // The far side bounces to the SRS address: we take it and send it back to someone@stranger.test.
     const c = await RawSmtp.connect(te.port('mx'), { localAddress: '127.0.0.3' });
     await c.reply();
