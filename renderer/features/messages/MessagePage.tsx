@@ -1,4 +1,4 @@
-// One message: identities, path (hops), authentication, routing, raw headers.
+// One message: identities, path (hops), authentication, routing, source (headers, MIME, bodies).
 import type { ReactNode } from 'react';
 import { href } from '../../app/router';
 import { Badge, ErrorNotice, Loading, PageHeader } from '../../components/ui';
@@ -17,7 +17,7 @@ const SECTIONS: [string, string][] = [
   ['path', 'Path'],
   ['auth', 'Authentication'],
   ['routing', 'Routing'],
-  ['raw', 'Raw headers'],
+  ['raw', 'Source'],
 ];
 
 export function MessagePage({ id }: { id: string }): ReactNode {
