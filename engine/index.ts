@@ -76,10 +76,11 @@ export function createEngine(config: Config, opts: EngineOptions): Engine {
   const unsubDns = resolver.onQuery((query) => bus.emit({ t: 'dns', at: query.at, query }));
   const tables = createTableSet({ baseDir: config.baseDir });
   const greylist = new Greylist(db, config.greylist);
-  const policy = createPolicy(config.policy, { context: {
-    tables, recipientDelimiter: config.recipient_delimiter, myorigin: config.myorigin, rblReplyMaps: config.policy.rbl_reply_maps,
+  const makePolicy = (p: Config['policy']) => createPolicy(p, { context: {
+    tables, recipientDelimiter: config.recipient_delimiter, myorigin: config.myorigin, rblReplyMaps: p.rbl_reply_maps,
     greylist: { check: (ip, sender, rcpt) => greylist.check(ip, sender, rcpt), hostname: config.hostname },
   } });
+  let policy = makePolicy(config.policy);
   const srsDomain = (config.srs.domain ?? config.myorigin).toLowerCase();
   const srs = config.srs.enabled
     ? createSrs({ secrets: loadSrsSecrets(opts.dataDir, config.srs.secret_file), domain: srsDomain, localDomains: config.domains,
@@ -97,6 +98,22 @@ export function createEngine(config: Config, opts: EngineOptions): Engine {
 
   const api = createApiImpl({
     db, queue, config, configSource: opts.configSource ?? null, startedAt, version: VERSION, lastSeq: () => lastEventSeq(db), syncTrace: () => committer.flushBackground(), bus,
+    applyConfig: (next) => {
+      // Live where the engine reads the setting per use: the restriction lists (a new Policy
+      // object for new commands) and the auth and greylist settings (read per message).
+      // Everything else (listeners, domains, DNS, queue, tables for aliases) needs a restart.
+      const live = ['policy', 'auth', 'greylist'] as const;
+      const applied: string[] = [];
+      for (const key of live) {
+        if (JSON.stringify(next[key]) === JSON.stringify(config[key])) continue;
+        if (key === 'policy') policy = makePolicy(next.policy);
+        Object.assign(config[key], next[key]);
+        applied.push(key);
+      }
+      const restart = (Object.keys(next) as (keyof Config)[])
+        .filter((k) => k !== 'baseDir' && !(live as readonly string[]).includes(k) && JSON.stringify(next[k]) !== JSON.stringify(config[k]));
+      return { applied, restartNeeded: restart };
+    },
     sendTarget: (name) => {
       const l = listeners.find((x) => x.name === name);
       const lc = config.listeners.find((x) => x.name === name);

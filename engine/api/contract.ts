@@ -305,6 +305,13 @@ export interface ConfigProblem {
 
 export type ConfigValidateOutput = { ok: true } | { ok: false; errors: ConfigProblem[] };
 
+/**
+ * config.apply: validate, save to the config file, and apply to the running engine where it can:
+ * `applied` lists the sections live now (policy, auth, greylist); `restartNeeded` the changed
+ * sections that take effect at the next start (listeners, domains, dns, ...).
+ */
+export type ConfigApplyOutput = { ok: true; savedTo: string; applied: string[]; restartNeeded: string[] } | { ok: false; errors: ConfigProblem[] };
+
 export interface ListenerStatus {
   name: string;
   role: ListenerRole;
@@ -369,6 +376,8 @@ export interface EngineApi {
   'config.get'(i: NoInput): Promise<ConfigGetOutput>;
   /** Validate a config text without applying it. Problems are a value ({ ok: false }), not an error. */
   'config.validate'(i: ConfigValidateInput): Promise<ConfigValidateOutput>;
+  /** Validate, save and apply a config text. Problems are a value; CONFIG.NO_FILE on the embedded default. */
+  'config.apply'(i: ConfigValidateInput): Promise<ConfigApplyOutput>;
   /** What is running. */
   'engine.status'(i: NoInput): Promise<EngineStatus>;
 }
@@ -405,6 +414,7 @@ export type ErrorCode =
   | 'QUEUE.NOT_FOUND'
   | 'QUEUE.BAD_STATE' // the message is not in a state this action applies to
   | 'CONFIG.INVALID'
+  | 'CONFIG.NO_FILE' // running on the embedded default: there is no file to save to
   | 'ENGINE.UNAVAILABLE'; // the engine is starting or stopping
 
 export interface ApiError {

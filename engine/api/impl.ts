@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import type { Config } from '../config/schema';
 import { ConfigError, parseConfig } from '../config/load';
+import { checkConfig } from '../config/check';
 import type { Db } from '../store/db';
 import type { Queue, MessageRow } from '../queue/queue';
 import { QueueError } from '../queue/queue';
@@ -27,6 +28,8 @@ export interface ImplDeps {
   sendTarget: (listener: string) => SendTarget | undefined;
   /** The trace bus, to find the session messages.send opened. */
   bus: TraceBus;
+  /** Apply a validated config to the running engine where it can be; what needs a restart. */
+  applyConfig: (next: Config) => { applied: string[]; restartNeeded: string[] };
 }
 
 const RAW_LIMIT = 10 * 1024 * 1024;
@@ -172,6 +175,23 @@ export function createApiImpl(d: ImplDeps): EngineApi {
         if (e instanceof ConfigError) return { ok: false, errors: e.issues.map((x) => ({ ...(x.line ? { line: x.line } : {}), ...(x.key ? { key: x.key } : {}), message: x.message })) };
         throw e;
       }
+    },
+    async 'config.apply'({ yaml }) {
+      const file = d.configSource;
+      let next: Config;
+      try {
+        next = parseConfig(yaml, file ?? 'config.yaml');
+        checkConfig(next, file ?? 'config.yaml');
+      } catch (e) {
+        if (e instanceof ConfigError) return { ok: false, errors: e.issues.map((x) => ({ ...(x.line ? { line: x.line } : {}), ...(x.key ? { key: x.key } : {}), message: x.message })) };
+        throw e;
+      }
+      if (!file) throw new LabError('CONFIG.NO_FILE', 'this engine runs on the embedded default: start it with --config FILE to edit a config');
+      // Atomically: a crash never leaves half a config file behind.
+      const tmp = `${file}.${process.pid}.tmp`;
+      await fs.promises.writeFile(tmp, yaml, { mode: 0o600 });
+      await fs.promises.rename(tmp, file);
+      return { ok: true, savedTo: file, ...d.applyConfig(next) };
     },
     async 'engine.status'(): Promise<EngineStatus> {
       d.syncTrace();

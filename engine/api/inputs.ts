@@ -39,6 +39,7 @@ export const inputs = {
   'config.validate': z.strictObject({ yaml: z.string().max(CONFIG_YAML_MAX, `at most ${CONFIG_YAML_MAX} characters`) }),
   'engine.status': z.strictObject({}),
   'messages.raw': z.strictObject({ id: queueId }),
+  'config.apply': z.strictObject({ yaml: z.string().max(CONFIG_YAML_MAX, `at most ${CONFIG_YAML_MAX} characters`) }),
   'messages.send': z.strictObject({
     listener: z.string().regex(/^[a-z0-9_-]{1,64}$/i, 'a listener name'),
     helo: z.string().regex(/^[A-Za-z0-9.-]{1,253}$|^\[[0-9a-fA-F:.]+\]$/, 'a host name or address literal').optional(),

@@ -360,25 +360,37 @@ export async function startListener(d: ListenerDeps): Promise<RunningListener> {
    */
   async function authenticateOrSign(file: string, receivedBytes: number, session: SMTPServerSession, st: SessionState, sender: string,
     from: string | undefined, id: string, txn: string): Promise<{ prefix: string; added: string[]; hold?: string; refuse?: { code: number; status: string; text: string }; verdict?: AuthVerdict }> {
-    const asReceived = () => fs.createReadStream(file, { start: receivedBytes }); // the message as the client sent it
-    const client = { authenticated: !!st.user, net: st.client.net };
-    const a = config.auth;
-    if (shouldVerify(client)) {
-      const verdict = await authenticate({ message: asReceived(), ip: st.client.ip, helo: st.helo ?? (session.hostNameAppearsAs || ''), sender,
-        hostname: config.hostname, resolver: d.resolver },
-      { checkHelo: a.check_helo, maxHeaderBytes: a.max_header_bytes, maxDkimSignatures: a.max_dkim_signatures, queryTimeoutMs: a.dns_query_timeout, budgetMs: a.dns_budget });
-      const decision = decidePolicy(verdict, a, client);
-      bus.emit({ t: 'mailauth', sid: st.sid, txn, id, at: Date.now(), verdict, decision });
-      const prefix = `${verdict.headers.authenticationResults}\r\n${verdict.headers.receivedSpf}\r\n`;
-      if ((decision.action === 'reject' || decision.action === 'defer') && decision.code && decision.status) {
-        return { prefix: '', added: [], refuse: { code: decision.code, status: decision.status, text: decision.text ?? 'Message refused' } };
+    // The message as the client sent it. Each stream is closed when its reader is done (or gave
+    // up early, e.g. no key to sign with): an fs stream left unread would keep its descriptor.
+    const opened: fs.ReadStream[] = [];
+    const asReceived = () => {
+      const r = fs.createReadStream(file, { start: receivedBytes });
+      r.on('error', () => {}); // a read error surfaces through the reader's own result
+      opened.push(r);
+      return r;
+    };
+    try {
+      const client = { authenticated: !!st.user, net: st.client.net };
+      const a = config.auth;
+      if (shouldVerify(client)) {
+        const verdict = await authenticate({ message: asReceived(), ip: st.client.ip, helo: st.helo ?? (session.hostNameAppearsAs || ''), sender,
+          hostname: config.hostname, resolver: d.resolver },
+        { checkHelo: a.check_helo, maxHeaderBytes: a.max_header_bytes, maxDkimSignatures: a.max_dkim_signatures, queryTimeoutMs: a.dns_query_timeout, budgetMs: a.dns_budget });
+        const decision = decidePolicy(verdict, a, client);
+        bus.emit({ t: 'mailauth', sid: st.sid, txn, id, at: Date.now(), verdict, decision });
+        const prefix = `${verdict.headers.authenticationResults}\r\n${verdict.headers.receivedSpf}\r\n`;
+        if ((decision.action === 'reject' || decision.action === 'defer') && decision.code && decision.status) {
+          return { prefix: '', added: [], refuse: { code: decision.code, status: decision.status, text: decision.text ?? 'Message refused' } };
+        }
+        return { prefix, added: ['Authentication-Results', 'Received-SPF'], verdict, ...(decision.action === 'hold' ? { hold: decision.text ?? 'DMARC quarantine' } : {}) };
       }
-      return { prefix, added: ['Authentication-Results', 'Received-SPF'], verdict, ...(decision.action === 'hold' ? { hold: decision.text ?? 'DMARC quarantine' } : {}) };
+      if (!a.sign || !from) return { prefix: '', added: [] };
+      const signed = await signOutgoing({ message: asReceived(), fromHeader: from, keysDir: d.dkimKeysDir });
+      bus.emit({ t: 'dkim.sign', sid: st.sid, txn, id, at: Date.now(), ...(signed.signed ? { signed: true, d: signed.domain, s: signed.selector, a: signed.algorithm } : { signed: false, reason: signed.reason }) });
+      return signed.signed ? { prefix: `${signed.header}\r\n`, added: ['DKIM-Signature'] } : { prefix: '', added: [] };
+    } finally {
+      for (const r of opened) r.destroy();
     }
-    if (!a.sign || !from) return { prefix: '', added: [] };
-    const signed = await signOutgoing({ message: asReceived(), fromHeader: from, keysDir: d.dkimKeysDir });
-    bus.emit({ t: 'dkim.sign', sid: st.sid, txn, id, at: Date.now(), ...(signed.signed ? { signed: true, d: signed.domain, s: signed.selector, a: signed.algorithm } : { signed: false, reason: signed.reason }) });
-    return signed.signed ? { prefix: `${signed.header}\r\n`, added: ['DKIM-Signature'] } : { prefix: '', added: [] };
   }
 
   /** Is this recipient delivered here (one of our domains), rather than forwarded? */
@@ -394,8 +406,11 @@ export async function startListener(d: ListenerDeps): Promise<RunningListener> {
       bus.emit({ t: 'arc.seal', id, at: Date.now(), sealed: false, reason: `no key for ${domain} in ${d.dkimKeysDir} (relaylab dkim keygen ${domain} SELECTOR)` });
       return undefined;
     }
-    const message = Readable.from((async function* () { yield Buffer.from(prefix, 'latin1'); yield* fs.createReadStream(file); })());
-    const r = await arcSeal({ message, verdict, signingDomain: key.domain, selector: key.selector, privateKey: key.privateKeyPem });
+    const body = fs.createReadStream(file);
+    body.on('error', () => {});
+    const message = Readable.from((async function* () { yield Buffer.from(prefix, 'latin1'); yield* body; })());
+    const r = await arcSeal({ message, verdict, signingDomain: key.domain, selector: key.selector, privateKey: key.privateKeyPem })
+      .finally(() => body.destroy());
     bus.emit({ t: 'arc.seal', id, at: Date.now(), ...(r.sealed ? { sealed: true, instance: r.instance, cv: r.cv, d: key.domain, s: key.selector } : { sealed: false, reason: r.reason }) });
     return r.sealed ? r.headers : undefined;
   }

@@ -109,6 +109,18 @@ describe('HTTP API on a real engine', () => {
     await expect(call('messages.send', { listener: 'mx', sender: 'a@b.test>\r\nRCPT TO:<x@y>', recipients: ['a@b.test'], text: '' })).rejects.toMatchObject({ code: 'API.BAD_INPUT' });
   });
 
+  it('config.apply saves the file, applies the restriction lists live and names what needs a restart', async () => {
+    const current = await call<{ source: string; path: string }>('config.get', {});
+    const bad = await call<{ ok: boolean; errors?: { line?: number; key?: string }[] }>('config.apply', { yaml: `${current.source}\nbogus: 1\n` });
+    expect(bad.ok).toBe(false);
+    const next = `${current.source}policy:\n  sender: ["check_sender_access inline:{ { blocked@example.org=REJECT applied live } }"]\nlimits:\n  message_size_limit: 2000000\n`;
+    const r = await call<{ ok: boolean; applied: string[]; restartNeeded: string[]; savedTo: string }>('config.apply', { yaml: next });
+    expect(r).toMatchObject({ ok: true, applied: ['policy'], restartNeeded: ['limits'], savedTo: current.path });
+    expect((await import('node:fs')).readFileSync(current.path, 'utf8')).toBe(next);
+    const refused = await call<{ accepted: boolean; reply: string }>('messages.send', { listener: 'mx', sender: 'blocked@example.org', recipients: ['tess@relaylab.test'], text: 'x' });
+    expect(refused).toMatchObject({ accepted: false, reply: '554 5.7.1 <blocked@example.org>: Sender address rejected: applied live' });
+  });
+
   it('queue.list, queue.hold, queue.release, queue.flush and queue.delete on a deferred message', async () => {
     const info = await nodemailer.createTransport({ host: '127.0.0.1', port: te.port('mx'), ignoreTLS: true })
       .sendMail({ from: 'ann@relaylab.test', to: 'far@remote.test', subject: 'will defer', text: 'x' });

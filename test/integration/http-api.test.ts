@@ -48,6 +48,7 @@ function fakeImpl(): EngineApi {
     },
     'config.get': async () => ({ config: { hostname: 'mx.test' }, path: null, source: null }),
     'config.validate': async () => ({ ok: true }),
+    'config.apply': async () => ({ ok: true, savedTo: '/x', applied: [], restartNeeded: [] }),
     'engine.status': async () => status,
   };
 }

@@ -1,7 +1,8 @@
 // Config: the effective config (every default filled in) and a YAML editor validated by the
-// engine (config.validate), with each problem shown at its line and key.
+// engine (config.validate), with each problem shown at its line and key; Apply saves the file and
+// applies what the engine can change live (config.apply), and says what needs a restart.
 import { useEffect, useRef, useState, type ReactNode } from 'react';
-import type { ConfigGetOutput, ConfigProblem, ConfigValidateOutput } from '../../../engine/api/contract';
+import type { ConfigApplyOutput, ConfigGetOutput, ConfigProblem, ConfigValidateOutput } from '../../../engine/api/contract';
 import { Badge, ErrorNotice, Loading, PageHeader, Panel } from '../../components/ui';
 import { api } from '../../lib/api';
 import { toYaml } from '../../lib/yamlish';
@@ -11,7 +12,8 @@ export function ConfigPage(): ReactNode {
   const [cfg, setCfg] = useState<ConfigGetOutput | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [text, setText] = useState('');
-  const [result, setResult] = useState<ConfigValidateOutput | null>(null);
+  const [result, setResult] = useState<ConfigValidateOutput | ConfigApplyOutput | null>(null);
+  const [applied, setApplied] = useState<Extract<ConfigApplyOutput, { ok: true }> | null>(null);
   const [validating, setValidating] = useState(false);
   const [validateError, setValidateError] = useState<unknown>(null);
   const editor = useRef<ConfigEditorHandle>(null);
@@ -26,9 +28,27 @@ export function ConfigPage(): ReactNode {
     );
   }, []);
 
+  const apply = async (): Promise<void> => {
+    if (!window.confirm('Save this config to the file and apply it to the running engine?')) return;
+    setValidating(true);
+    setValidateError(null);
+    try {
+      const r = await api['config.apply']({ yaml: text });
+      setResult(r);
+      setApplied(r.ok ? r : null);
+      if (r.ok) setCfg(await api['config.get']({}));
+    } catch (e) {
+      setResult(null);
+      setValidateError(e);
+    } finally {
+      setValidating(false);
+    }
+  };
+
   const validate = async (): Promise<void> => {
     setValidating(true);
     setValidateError(null);
+    setApplied(null);
     try {
       setResult(await api['config.validate']({ yaml: text }));
     } catch (e) {
@@ -61,7 +81,8 @@ export function ConfigPage(): ReactNode {
               <button type="button" onClick={() => { setText(cfg.source ?? toYaml(cfg.config)); setResult(null); }}>
                 Reset
               </button>
-              <button type="button" disabled title="Needs a config.apply method in the API (not there yet); until then restart relaylab with the new file">
+              <button type="button" onClick={() => void apply()} disabled={validating || !cfg.path} data-testid="apply"
+                title={cfg.path ? 'Save to the config file and apply what can change without a restart' : 'The engine runs on the embedded default: start it with --config FILE to edit a config'}>
                 Apply
               </button>
             </div>
@@ -79,9 +100,16 @@ export function ConfigPage(): ReactNode {
           />
           <div aria-live="polite" data-testid="validation">
             {validateError ? <ErrorNotice error={validateError} what="validate" /> : null}
-            {result?.ok ? (
+            {result?.ok && !applied ? (
               <p className="notice notice-ok">
-                <Badge tone="ok">valid</Badge> This config would load. (Applying it needs a restart for now.)
+                <Badge tone="ok">valid</Badge> This config would load.
+              </p>
+            ) : null}
+            {applied ? (
+              <p className="notice notice-ok" data-testid="applied">
+                <Badge tone="ok">saved</Badge> to <span className="mono">{applied.savedTo}</span>.{' '}
+                {applied.applied.length ? <>Live now: {applied.applied.join(', ')}. </> : 'Nothing that can change live was changed. '}
+                {applied.restartNeeded.length ? <>After a restart: {applied.restartNeeded.join(', ')}.</> : null}
               </p>
             ) : null}
             {problems.length ? (
