@@ -2,6 +2,7 @@
 // validates the policy config once, then evaluates the lists due at each SMTP event, left to
 // right, first decisive verdict wins, and records one trace step per check. A check that throws
 // or hangs is a server fault (451 4.3.5), never a crash.
+import { splitOutsideBraces } from '../tables/backends/inline';
 import type { PolicyConfig } from '../config/schema';
 import { checks as builtin } from './checks';
 import { accept, defer, next, reject } from './types';
@@ -135,21 +136,7 @@ type Resolve = (name: string) => { check?: Check; className?: string };
  * "inline:{ a=OK, b=REJECT }" stays one word (Postfix mystrtokq with CHARS_BRACE).
  */
 export function splitWords(text: string, commas = false): string[] {
-  const out: string[] = [];
-  let cur = '';
-  let level = 0;
-  for (const c of text) {
-    if (level === 0 && (/\s/.test(c) || (commas && c === ','))) {
-      if (cur !== '') out.push(cur);
-      cur = '';
-      continue;
-    }
-    if (c === '{') level++;
-    else if (c === '}' && level > 0) level--;
-    cur += c;
-  }
-  if (cur !== '') out.push(cur);
-  return out;
+  return splitOutsideBraces(text, commas ? ', \t\n\r\f\v' : ' \t\n\r\f\v');
 }
 
 /** Split one configured entry into name and arguments; throws a message (no location). */
