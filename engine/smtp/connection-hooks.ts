@@ -24,6 +24,8 @@ export interface ConnectionHooks {
   xclientAllowed(realIp: string): boolean;
   onHelo(sid: string, helo: string, esmtp: boolean): void;
   onPipelining(sid: string): void;
+  /** smtpd_helo_restrictions when they run at HELO (delay_reject no): an Error refuses it. */
+  beforeHelo(sid: string, helo: string, esmtp: boolean): Promise<(Error & { responseCode?: number }) | null>;
   /** smtpd_data_restrictions, before the 354: an Error (with responseCode) refuses DATA. */
   beforeData(sid: string): Promise<(Error & { responseCode?: number }) | null>;
 }
@@ -106,10 +108,19 @@ function patch(conn: Conn, h: ConnectionHooks, socket: net.Socket): void {
   for (const cmd of ['HELO', 'EHLO'] as const) {
     const key = `handler_${cmd}` as const;
     const orig = conn[key].bind(conn);
-    conn[key] = (command, cb) => orig(command, (...a: unknown[]) => {
-      if (conn.hostNameAppearsAs) h.onHelo(conn.id, conn.hostNameAppearsAs, cmd === 'EHLO');
-      cb(...a);
-    });
+    conn[key] = (command, cb) => {
+      const arg = command.toString('utf8').trim().split(/\s+/)[1] ?? '';
+      const run = () => orig(command, (...a: unknown[]) => {
+        if (conn.hostNameAppearsAs) h.onHelo(conn.id, conn.hostNameAppearsAs, cmd === 'EHLO');
+        cb(...a);
+      });
+      if (!arg) { run(); return; } // smtp-server answers the syntax error itself
+      h.beforeHelo(conn.id, arg, cmd === 'EHLO').then((err) => {
+        if (!err) return run();
+        conn.send(err.responseCode ?? 554, err.message);
+        cb();
+      }, () => { conn.send(451, '4.3.0 Error: internal error, try again later'); cb(); });
+    };
   }
 
   // Postfix runs smtpd_data_restrictions at DATA, before the 354; smtp-server has no hook there.

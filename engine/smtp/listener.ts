@@ -117,7 +117,7 @@ export async function startListener(d: ListenerDeps): Promise<RunningListener> {
           sid: session.id,
           real: { ip, port: session.remotePort, name },
           client: { ip, port: session.remotePort, name, net: d.classify(ip) },
-          esmtp: false, txnCount: 0, rcpts: [], effects: [], errors: 0, illegalPipelining: false, xclientSeen: false,
+          esmtp: false, txnCount: 0, rcpts: [], effects: [], carry: {}, errors: 0, illegalPipelining: false, xclientSeen: false,
         };
         sessions.set(session.id, st);
         sessionsById.set(session.id, session);
@@ -432,6 +432,7 @@ export async function startListener(d: ListenerDeps): Promise<RunningListener> {
       illegalPipelining: st.illegalPipelining,
       isLocalDomain: (dom) => { const x = dom.toLowerCase().replace(/\.$/, ''); return config.domains.includes(x) || d.aliases.isAliasDomain(x) || x === d.srs?.domain; },
       discard: st.effects.some((e) => e.kind === 'discard'),
+      carry: st.carry,
       resolver: d.resolver,
       note: (s) => notes.push(s),
     };
@@ -481,6 +482,15 @@ export async function startListener(d: ListenerDeps): Promise<RunningListener> {
       const st = sessions.get(sid);
       if (st) { st.helo = helo; st.esmtp = esmtp; }
       bus.emit({ t: 'helo', sid, at: Date.now(), helo, esmtp });
+    },
+    beforeHelo: async (sid, helo, esmtp) => {
+      const st = sessions.get(sid);
+      const session = st && sessionsById.get(sid);
+      if (!st || !session) return null;
+      syncXclient(session, st);
+      st.helo = helo;
+      st.esmtp = esmtp;
+      return evaluate('helo', session, st);
     },
     beforeData: async (sid) => {
       const st = sessions.get(sid);

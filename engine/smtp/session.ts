@@ -1,7 +1,7 @@
 // What the engine knows about one SMTP connection beyond smtp-server's own session object.
 import type { NetworkClass } from '../config/schema';
 import type { Peer } from '../trace/events';
-import type { PolicyEffect } from '../policy/types';
+import type { PolicyCarry, PolicyEffect } from '../policy/types';
 
 export interface SessionState {
   sid: string;
@@ -22,6 +22,8 @@ export interface SessionState {
   rcpts: { rcpt: string; orig: string }[];
   /** Whole-message access actions recorded in this transaction (DISCARD, HOLD, PREPEND, REDIRECT, BCC). */
   effects: PolicyEffect[];
+  /** defer_if_permit results carried from connect/HELO/MAIL to later stages (delay_reject no). */
+  carry: PolicyCarry;
   errors: number;
   illegalPipelining: boolean;
   xclientSeen: boolean;

@@ -1,19 +1,20 @@
 // The differential corpus, table-driven: each case is one SMTP session. The runner sends
 // EHLO probe, XCLIENT ADDR/NAME (to act as the client), then the steps; "DATA" sends a small body
 // after a 354; a step starting with "PIPE " sends the rest, split on "|", in one write.
-export interface Case { id: string; profile: string; ip: string; name?: string; steps: string[] }
+// real: connect from ip (a loopback address) instead of sending EHLO probe + XCLIENT.
+export interface Case { id: string; profile: string; ip: string; name?: string; real?: boolean; steps: string[] }
 
 const PUB = '192.0.2.50'; // a public client
 const NET = '127.0.0.9'; // inside mynetworks (127.0.0.0/8)
 const cases: Case[] = [];
 
-function tx(id: string, profile: string, ip: string, helo: string | null, from: string | null, to: string[], o: { data?: boolean; name?: string } = {}): void {
+function tx(id: string, profile: string, ip: string, helo: string | null, from: string | null, to: string[], o: { data?: boolean; name?: string; real?: boolean } = {}): void {
   const steps: string[] = [];
   if (helo !== null) steps.push(helo);
   if (from !== null) steps.push(`MAIL FROM:${from}`);
   for (const r of to) steps.push(`RCPT TO:${r}`);
   if (o.data) steps.push('DATA');
-  cases.push({ id, profile, ip, ...(o.name ? { name: o.name } : {}), steps });
+  cases.push({ id, profile, ip, ...(o.name ? { name: o.name } : {}), ...(o.real ? { real: true } : {}), steps });
 }
 
 // --- HELO syntax and helo_required (base = delay_reject yes, base_nd = no) ---
@@ -63,13 +64,24 @@ const CLIENTS = ['192.0.2.10', '192.0.2.11', '192.0.2.12', '192.0.2.13', '192.0.
   '192.0.2.19', '192.0.2.20', '192.0.2.21', '192.0.2.22', '192.0.2.23', '192.0.2.24', '192.0.2.25', '192.0.2.26', '192.0.2.27', '192.0.2.28',
   '192.0.2.29', '192.0.2.30', '192.0.2.31', '192.0.2.32', '198.51.100.7'];
 for (const p of ['access', 'access_nd']) {
-  for (const ip of CLIENTS) tx(`${p}/client-${ip}`, p, ip, 'EHLO client.example.org', '<s@example.org>', ['<u@relaylab.test>', '<u@other.example>'], { data: true });
+  for (const ip of CLIENTS) {
+    // A real connection from 127.0.2.N (same table action as 192.0.2.N): with delay_reject=no the
+    // client list runs at connect, before any XCLIENT could change the client.
+    const real = ip.replace(/^192\.0\.2\./, '127.0.2.').replace(/^198\.51\.100\./, '127.0.1.');
+    tx(`${p}/client-${real}/real`, p, real, 'EHLO client.example.org', '<s@example.org>', ['<u@relaylab.test>', '<u@other.example>'], { data: true, real: true });
+  }
+  // The same through XCLIENT (Postfix re-runs smtpd_client_restrictions for the claimed client).
+  for (const ip of ['192.0.2.10', '192.0.2.11', '192.0.2.12', '192.0.2.13', '192.0.2.18', '192.0.2.21', '192.0.2.24', '192.0.2.28']) {
+    tx(`${p}/client-${ip}`, p, ip, 'EHLO client.example.org', '<s@example.org>', ['<u@relaylab.test>', '<u@other.example>'], { data: true });
+  }
   tx(`${p}/client-name-parent`, p, PUB, 'EHLO client.example.org', '<s@example.org>', ['<u@relaylab.test>'], { name: 'mail.hostile.example' });
   tx(`${p}/client-name-exact-ok-relay`, p, PUB, 'EHLO client.example.org', '<s@example.org>', ['<u@other.example>'], { name: 'exact.example' });
 }
 const HELO_KEYS = ['helo-reject', 'helo-defer', 'helo-ok', 'helo-warn', 'helo-num', 'helo-num4', 'helo-dunno', 'sub.parent', 'helo-class', 'helo-dip',
   'helo-dir', 'helo-hold', 'helo-discard', 'helo-prepend'];
 for (const p of ['access', 'access_nd']) for (const h of HELO_KEYS) tx(`${p}/helo-${h}`, p, PUB, `HELO ${h}.example`, '<s@example.org>', ['<u@relaylab.test>'], { data: true });
+// The same HELO checks on a real connection (no XCLIENT), to tell an XCLIENT effect from a HELO-stage one.
+for (const h of ['helo-reject', 'helo-defer', 'helo-num', 'helo-dip']) tx(`access_nd/helo-${h}/real`, 'access_nd', '127.0.3.1', `HELO ${h}.example`, '<s@example.org>', ['<u@relaylab.test>'], { data: true, real: true });
 
 const SENDER_KEYS = ['rejected@example.org', 'x@example.com', 'x@sub.example.com', 'deferred@example.org', 'dip@example.org', 'dir@example.org', 'dunno@example.com',
   'ok@example.com', 'num5@example.org', 'num4@example.org', 'num5nodsn@example.org', 'warn@example.org', 'hold@example.org', 'discard@example.org',

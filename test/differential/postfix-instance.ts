@@ -96,7 +96,12 @@ export async function startPostfix(main: Record<string, string>, services: Recor
   } catch (e) {
     throw new Error(`postfix -c ${conf} start failed: ${(e as Error).message}\n${pf.log()}`);
   }
-  for (const port of Object.values(ports)) await waitPort(port, pf.log);
+  try {
+    for (const port of Object.values(ports)) await waitPort(port, pf.log);
+  } catch (e) {
+    await pf.stop(); // never leave a half-started master behind
+    throw e;
+  }
   return pf;
 }
 

@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-export const TABLES: Record<string, string[]> = {
+const BASE_TABLES = {
   client_access: [
     '192.0.2.10 OK', '192.0.2.11 REJECT client refused here', '192.0.2.12 DEFER client deferred',
     '192.0.2.13 DEFER_IF_PERMIT client maybe', '192.0.2.14 DEFER_IF_REJECT client maybe not', '192.0.2.15 DUNNO',
@@ -13,7 +13,7 @@ export const TABLES: Record<string, string[]> = {
     '192.0.2.22 deny_class', '192.0.2.23 permit_class', '192.0.2.24 dip_class', '192.0.2.25 dir_class',
     '192.0.2.26 554 five without dsn', '192.0.2.27 450 4.7.9 four with dsn', '192.0.2.28 421 4.7.0 closing now',
     '192.0.2.29 REJECT', '192.0.2.30 DEFER', '192.0.2.31 550 5.1.1 odd dsn for a client', '192.0.2.32 warn_class',
-    '198.51.100 REJECT whole network refused', 'hostile.example REJECT hostile domain', 'exact.example OK',
+    '198.51.100 REJECT whole network refused', '127.0.1 REJECT loopback network refused', 'hostile.example REJECT hostile domain', 'exact.example OK',
   ],
   helo_access: [
     'helo-reject.example REJECT bad helo', 'helo-defer.example DEFER', 'helo-ok.example OK', 'helo-warn.example WARN helo watched',
@@ -40,6 +40,13 @@ export const TABLES: Record<string, string[]> = {
   rcpt_regexp: [
     '/^spam-.*@relaylab\\.test$/ REJECT regexp refused', '/^later-/ 450 4.2.1 regexp later', '/^tagme-/ PREPEND X-Regexp: hit', '/-dunno@/ DUNNO',
   ],
+};
+
+// The same client actions on loopback addresses (127.0.2.N for 192.0.2.N), for sessions that connect
+// from that address for real instead of claiming it with XCLIENT.
+export const TABLES: Record<string, string[]> = {
+  ...BASE_TABLES,
+  client_access: [...BASE_TABLES.client_access, ...BASE_TABLES.client_access.filter((l) => l.startsWith('192.0.2.')).map((l) => l.replace('192.0.2.', '127.0.2.'))],
 };
 
 export const CLASSES: Record<string, string[]> = {
@@ -72,7 +79,7 @@ export function profiles(t: (name: string) => string): Record<string, Profile> {
     deferunauth: { delay: true, heloRequired: false, client: none, helo: none, sender: none,
       relay: ['permit_mynetworks', 'defer_unauth_destination'], recipient: ['reject_multi_recipient_bounce'], data: none },
     ifs: { delay: true, heloRequired: false, client: none, helo: none, sender: [`check_sender_access texthash:${t('sender_access')}`],
-      relay: RELAY_STD, recipient: ['warn_if_reject reject_non_fqdn_recipient', `check_recipient_access texthash:${t('rcpt_access')}`], data: none },
+      relay: RELAY_STD, recipient: ['warn_if_reject', 'reject_non_fqdn_recipient', `check_recipient_access texthash:${t('rcpt_access')}`], data: none },
     dipall: { delay: true, heloRequired: false, client: none, helo: none, sender: none,
       relay: ['reject_unauth_destination'], recipient: [`check_recipient_access texthash:${t('rcpt_access')}`, 'defer_if_permit'], data: none },
     pipelining: { delay: true, heloRequired: false, client: none, helo: none, sender: none, relay: RELAY_STD, recipient: none,
