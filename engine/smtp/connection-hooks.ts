@@ -46,6 +46,9 @@ interface Conn {
   _setListeners(cb: () => void): void;
   _isSupported(cmd: string): boolean;
   _proxyCommandAllowed(command: string, option: string): boolean;
+  _refuse(err: Error & { responseCode?: number }, context?: string | false): void;
+  _onCommand(command: Buffer, cb: () => void): void;
+  _ready: boolean;
   handler_HELO(command: Buffer, cb: Callback): void;
   handler_EHLO(command: Buffer, cb: Callback): void;
   handler_DATA(command: Buffer, cb: Callback): void;
@@ -93,6 +96,26 @@ function patch(conn: Conn, h: ConnectionHooks, socket: net.Socket): void {
     if (code >= 400 && code !== 421 && ++errors === h.hardErrorLimit) {
       send(421, `4.7.0 ${h.hostname} Error: too many errors`, false); // smtp-server closes after a 421
     }
+  };
+
+  // delay_reject no, client list rejects at connect (Postfix smtpd.c): the reject replaces the
+  // 220 greeting, the session stays open, and every command but QUIT gets 503 5.7.0. (421/521
+  // still close.) smtp-server would send the reject and close.
+  const refuse = conn._refuse.bind(conn);
+  let deniedFor: string | undefined;
+  conn._refuse = (err, context) => {
+    const e = err as Error & { responseCode?: number; deniedFor?: string };
+    const code = e.responseCode ?? 554;
+    if (!e.deniedFor || code === 421 || code === 521) { refuse(err, context); return; }
+    deniedFor = e.deniedFor;
+    conn.send(code, e.message, false);
+    conn._ready = true;
+  };
+  const onCommand = conn._onCommand.bind(conn);
+  conn._onCommand = (command, cb) => {
+    if (deniedFor === undefined || /^quit\b/i.test(command.toString('latin1', 0, 8).trim())) { onCommand(command, cb); return; }
+    conn.send(503, `5.7.0 Error: access denied for ${deniedFor}`);
+    cb();
   };
 
   // smtpd_tls_auth_only: AUTH is neither offered nor accepted before TLS.

@@ -124,7 +124,7 @@ export async function startListener(d: ListenerDeps): Promise<RunningListener> {
         bus.emit({ t: 'session.open', sid: st.sid, at: Date.now(), listener: lc.name, role: lc.role,
           local: { ip: unmapV4(session.localAddress), port: session.localPort }, peer: st.real, net: st.client.net, tls: tlsMode === 'implicit' });
         const out = await evaluate('connect', session, st);
-        if (out) return cb(out);
+        if (out) return cb(Object.assign(out, { deniedFor: `${st.client.name}[${st.client.ip}]` }));
         cb();
       })().catch((e: unknown) => cb(internalError(e)));
     },
