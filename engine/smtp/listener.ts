@@ -265,7 +265,6 @@ export async function startListener(d: ListenerDeps): Promise<RunningListener> {
     }
     let spool = opened;
     const f = filter.facts;
-    const size0 = spool.size;
     const refuse = (code: number, status: string, text: string, check?: string) => {
       spool.discard();
       st.replyCheck = check;
@@ -330,7 +329,6 @@ export async function startListener(d: ListenerDeps): Promise<RunningListener> {
     const file = spool.path;
     const size = spool.size;
     const added = [...auth.added, ...fx.prepends.map((h) => h.slice(0, h.indexOf(':'))), 'Received'];
-    void size0;
     // Durable before the 250: the file's data (its directory entry already is: SpoolPool) and the
     // queue rows. The two fsyncs run in parallel; if the rows reach the disk first and we crash,
     // delivery finds a spool file shorter than its row's size and moves the message to corrupt,
