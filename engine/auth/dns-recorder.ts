@@ -60,6 +60,7 @@ export function createDnsRecorder(resolver: Resolver, opts: RecorderOptions = {}
   const base = asMailauthResolver(resolver);
   const queries: AuthDnsQuery[] = [];
   let dropped = 0;
+  let budgetSpent = false; // set when a wait capped by the budget runs out (timers may fire a hair early)
 
   const keep = (q: AuthDnsQuery) => {
     if (queries.length < maxRecords) queries.push(q);
@@ -78,14 +79,20 @@ export function createDnsRecorder(resolver: Resolver, opts: RecorderOptions = {}
       return answer;
     };
     if (!TYPES.has(rrtype) || typeof name !== 'string' || name.length === 0) return done('EBADNAME');
-    if (at - started > budgetMs) return done('ETIMEOUT');
+    if (budgetSpent || at - started >= budgetMs) return done('ETIMEOUT');
     let timer: NodeJS.Timeout | undefined;
     let answer: unknown;
     try {
-      const wait = Math.max(1, Math.min(queryTimeoutMs, budgetMs - (at - started)));
+      const left = budgetMs - (at - started);
+      const wait = Math.max(1, Math.min(queryTimeoutMs, left));
       answer = await Promise.race([
         base(name, rrtype),
-        new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new DnsError('ETIMEOUT', name, rrtype as RRType)), wait); }),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => {
+            if (wait >= left) budgetSpent = true;
+            reject(new DnsError('ETIMEOUT', name, rrtype as RRType));
+          }, wait);
+        }),
       ]);
     } catch (e) {
       // Anything but a DnsError from a resolver (a bug, a TypeError) is a server failure, never a crash.
