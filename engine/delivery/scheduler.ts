@@ -14,7 +14,7 @@ import { writeSpool } from '../queue/spool';
 import type { SpoolPool } from '../queue/spool-pool';
 import type { Srs } from '../srs';
 import { deliverToMaildir } from './maildir';
-import { mxTargets, resolveNextHop } from './nexthop';
+import { mxTargets, resolveNextHop, type SmtpHop } from './nexthop';
 import { buildFailureNotice, mayNotify } from './dsn';
 import { SmtpPool } from './smtp-pool';
 import type { DeliverableMessage, Dsn } from './types';
@@ -91,7 +91,7 @@ export class Scheduler {
 
   /** One delivery attempt for every recipient of one message that is still to do. */
   private async deliver(m: MessageRow): Promise<void> {
-    const { config, bus } = this.d;
+    const { config } = this.d;
     const onDisk = await fs.promises.stat(m.spool).then((st) => st.size, () => -1);
     if (onDisk !== m.size) {
       const reason = onDisk < 0 ? `spool file ${m.spool} is missing` : `spool file ${m.spool} has ${onDisk} bytes, the queue says ${m.size}`;
@@ -102,7 +102,7 @@ export class Scheduler {
     const todo = this.d.queue.recipients(m.id).filter((r) => r.status === 'pending' || r.status === 'deferred');
     const outcomes = new Map<number, { dsn: Dsn; via: string }>(); // by recipient idx
 
-    const remote = new Map<string, RecipientRow[]>();
+    const remote = new Map<string, { hop: SmtpHop; domain: string; rcpts: RecipientRow[] }>(); // one session per next hop
     await Promise.all(todo.map(async (r) => {
       const at = r.rcpt.lastIndexOf('@');
       const domain = r.rcpt.slice(at + 1).toLowerCase();
@@ -120,17 +120,14 @@ export class Scheduler {
         return;
       }
       const key = `${hop.host}|${hop.port}|${hop.noMx}|${domain}`;
-      const list = remote.get(key) ?? [];
-      list.push(r);
-      remote.set(key, list);
+      const group = remote.get(key) ?? { hop, domain, rcpts: [] };
+      group.rcpts.push(r);
+      remote.set(key, group);
     }));
 
     const forwarded = this.forwardSender(m);
     const remoteMsg = forwarded === m.sender ? msg : { ...msg, sender: forwarded };
-    for (const [key, rcpts] of remote) {
-      const [, , , domain = ''] = key.split('|');
-      const hop = resolveNextHop(domain, config, rcpts[0]?.rcpt.split('@')[0] ?? '');
-      if (hop.kind !== 'smtp') continue;
+    for (const { hop, domain, rcpts } of remote.values()) {
       const result = await this.sendRemote(hop, domain, remoteMsg, rcpts.map((r) => r.rcpt));
       for (const r of rcpts) outcomes.set(r.idx, result.get(r.rcpt) ?? { dsn: { action: 'delayed', status: '4.4.0', reason: 'no outcome recorded' }, via: hop.host });
     }
@@ -149,9 +146,9 @@ export class Scheduler {
     return f.address;
   }
 
-  private async sendRemote(hop: { host: string; port: number; noMx: boolean }, domain: string, msg: DeliverableMessage, rcpts: string[]): Promise<Map<string, { dsn: Dsn; via: string }>> {
+  private async sendRemote(hop: SmtpHop, domain: string, msg: DeliverableMessage, rcpts: string[]): Promise<Map<string, { dsn: Dsn; via: string }>> {
     const out = new Map<string, { dsn: Dsn; via: string }>();
-    const targets = await mxTargets({ kind: 'smtp', host: hop.host, port: hop.port, noMx: hop.noMx, via: 'mx' }, domain, this.d.resolver);
+    const targets = await mxTargets(hop, domain, this.d.resolver);
     if ('dsn' in targets) {
       for (const r of rcpts) out.set(r, { dsn: targets.dsn, via: hop.host });
       return out;
@@ -222,9 +219,8 @@ export class Scheduler {
       bus.emit({ t: 'dsn', id: m.id, at: Date.now(), to: m.sender || '<>', sent: false, reason: decision.reason });
       return;
     }
-    const headers = await readHeaderBlock(m.spool);
     const notice = buildFailureNotice({ reportingMta: config.hostname, queueId: m.id, arrivalDate: new Date(m.arrived_at), sender: m.sender,
-      recipients: failed, headersOfOriginal: headers });
+      recipients: failed, headersOfOriginal: m.header_block });
     const id = newQueueId();
     const file = await this.d.spool.take();
     const size = await writeSpool(file, '', Readable.from([notice]));
@@ -232,19 +228,5 @@ export class Scheduler {
       client: { ip: '127.0.0.1', name: 'localhost', net: 'local', tls: false }, subject: 'Undelivered Mail Returned to Sender',
       from: `MAILER-DAEMON@${config.hostname}`, headersAdded: [], headerBlock: notice.slice(0, Math.max(0, notice.indexOf('\r\n\r\n')) + 2), isReport: true });
     bus.emit({ t: 'dsn', id: m.id, at: Date.now(), to: m.sender, sent: true, reason: 'the sender is our own user or network', dsnId: id });
-  }
-}
-
-/** The header block of a spool file (up to the first empty line, at most 256 KiB). */
-export async function readHeaderBlock(file: string, max = 256 * 1024): Promise<string> {
-  const fh = await fs.promises.open(file, 'r');
-  try {
-    const buf = Buffer.alloc(max);
-    const { bytesRead } = await fh.read(buf, 0, max, 0);
-    const text = buf.subarray(0, bytesRead).toString('latin1');
-    const end = text.indexOf('\r\n\r\n');
-    return end >= 0 ? text.slice(0, end + 2) : text;
-  } finally {
-    await fh.close();
   }
 }

@@ -7,7 +7,8 @@ import { SMTPServer, type SMTPServerAddress, type SMTPServerAuthentication, type
 import type { Config, ListenerConfig, NetworkClass } from '../config/schema';
 import { defaultRelayFrom } from '../config/schema';
 import type { Resolver } from '../dns/resolver.port';
-import type { PolicyContext, Stage, StageOutcome } from '../policy/types';
+import type { PolicyContext, Stage } from '../policy/types';
+import type { Policy } from '../policy/runner';
 import type { VirtualAliases } from '../rewrite/aliases';
 import type { Srs } from '../srs';
 import type { Queue } from '../queue/queue';
@@ -24,17 +25,13 @@ import type { Users } from './users';
 import { attachConnectionHooks } from './connection-hooks';
 import { createSmtpLogger } from './smtp-logger';
 
-export interface PolicyEngine {
-  evaluate(stage: Stage, ctx: PolicyContext): Promise<StageOutcome>;
-}
-
 export interface ListenerDeps {
   config: Config;
   listener: ListenerConfig;
   tls: TlsMaterial;
   classify: Classifier;
   resolver: Resolver;
-  policy: () => PolicyEngine;
+  policy: () => Policy;
   aliases: VirtualAliases;
   /** Where DKIM keys live (<data>/dkim). */
   dkimKeysDir: string;
@@ -100,7 +97,7 @@ export async function startListener(d: ListenerDeps): Promise<RunningListener> {
           sid: session.id,
           real: { ip, port: session.remotePort, name },
           client: { ip, port: session.remotePort, name, net: d.classify(ip) },
-          esmtp: false, txnCount: 0, rcpts: [], effects: [], carry: {}, errors: 0, illegalPipelining: false, xclientSeen: false,
+          esmtp: false, txnCount: 0, rcpts: [], effects: [], carry: {}, illegalPipelining: false, xclientSeen: false,
         };
         sessions.set(session.id, st);
         sessionsById.set(session.id, session);
@@ -145,7 +142,6 @@ export async function startListener(d: ListenerDeps): Promise<RunningListener> {
       d.users.check(user, auth.password ?? '').then((ok) => {
         if (!ok) {
           d.users.recordFailure(keys, lockout);
-          st.errors++;
           bus.emit({ t: 'auth', sid: st.sid, at: Date.now(), ok: false, method: auth.method, user, reason: 'bad user name or password' });
           return cb(smtpError(535, '5.7.8', 'Error: authentication failed: authentication failure'));
         }

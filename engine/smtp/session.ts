@@ -24,7 +24,6 @@ export interface SessionState {
   effects: PolicyEffect[];
   /** defer_if_permit results carried from connect/HELO/MAIL to later stages (delay_reject no). */
   carry: PolicyCarry;
-  errors: number;
   illegalPipelining: boolean;
   xclientSeen: boolean;
 }

@@ -8,10 +8,3 @@ export function redactClientLine(line: string, inSasl: boolean): string {
   if (m) return `${m[1]} ${m[2]}${m[3] ? ' ***' : ''}`;
   return line;
 }
-
-/** Strip obviously secret-looking keys from an object before logging it. */
-export function redactObject<T extends Record<string, unknown>>(o: T): T {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(o)) out[k] = /pass(word)?|secret|token|key/i.test(k) ? '***' : v;
-  return out as T;
-}
