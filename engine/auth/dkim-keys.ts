@@ -101,34 +101,68 @@ export interface SigningKey {
 /**
  * The key to sign mail from `fromDomain`: <dir>/<domain>/*.private for the domain itself, else for
  * its parent domains (d= may be a parent: relaxed alignment). Several selectors: the newest file.
- * Unreadable or malformed key files are skipped.
+ * Unreadable or malformed key files are skipped. This runs for every message from our own users,
+ * so a folder's listing is kept while the folder's mtime stays the same (one stat instead of a
+ * listing), and for at most KEY_LISTING_TTL_MS (a key file rewritten in place is seen after that);
+ * a key file is parsed again only when its mtime changes.
  */
-export function findSigningKey(dir: string, fromDomain: string): SigningKey | undefined {
+export function findSigningKey(dir: string, fromDomain: string, now = Date.now()): SigningKey | undefined {
   const labels = fromDomain.trim().toLowerCase().replace(/\.$/, '').split('.');
   for (let i = 0; i <= labels.length - 2; i++) {
     const domain = labels.slice(i).join('.');
     const folder = path.join(dir, domain);
-    let files: { name: string; mtime: number }[];
-    try {
-      files = fs.readdirSync(folder).filter((f) => f.endsWith('.private'))
-        .map((name) => ({ name, mtime: fs.statSync(path.join(folder, name)).mtimeMs }))
-        .sort((a, b) => b.mtime - a.mtime || a.name.localeCompare(b.name));
-    } catch {
-      continue;
-    }
-    for (const f of files) {
-      const keyFile = path.join(folder, f.name);
-      try {
-        const pem = fs.readFileSync(keyFile, 'utf8');
-        const type = crypto.createPrivateKey(pem).asymmetricKeyType;
-        if (type !== 'rsa' && type !== 'ed25519') continue;
-        return { domain, selector: f.name.slice(0, -'.private'.length), privateKeyPem: pem, type, keyFile };
-      } catch {
-        continue;
-      }
+    for (const f of keyFiles(folder, now)) {
+      const key = readKey(domain, path.join(folder, f.name), f);
+      if (key) return key;
     }
   }
   return undefined;
+}
+
+const KEY_LISTING_TTL_MS = 1000;
+const listings = new Map<string, { at: number; dirMtime: number; files: KeyFileInfo[] }>();
+const parsedKeys = new Map<string, { mtime: number; key: SigningKey | null }>();
+interface KeyFileInfo { name: string; mtime: number }
+
+/** The *.private files of a folder, newest first ([] when the folder does not exist). */
+function keyFiles(folder: string, now: number): KeyFileInfo[] {
+  const dirMtime = mtimeOf(folder);
+  const cached = listings.get(folder);
+  if (cached && cached.dirMtime === dirMtime && now - cached.at < KEY_LISTING_TTL_MS && now >= cached.at) return cached.files;
+  const files = dirMtime < 0 ? [] : listKeyFiles(folder);
+  if (listings.size > 10_000) listings.clear(); // bounded: From domains come from the network
+  listings.set(folder, { at: now, dirMtime, files });
+  return files;
+}
+
+function mtimeOf(p: string): number {
+  try { return fs.statSync(p, { throwIfNoEntry: false })?.mtimeMs ?? -1; } catch { return -1; }
+}
+
+function listKeyFiles(folder: string): KeyFileInfo[] {
+  try {
+    return fs.readdirSync(folder).filter((f) => f.endsWith('.private'))
+      .map((name) => ({ name, mtime: fs.statSync(path.join(folder, name)).mtimeMs }))
+      .sort((a, b) => b.mtime - a.mtime || a.name.localeCompare(b.name));
+  } catch {
+    return [];
+  }
+}
+
+/** The key in one file (parsed once per file version), or null when it is not a usable key. */
+function readKey(domain: string, keyFile: string, f: KeyFileInfo): SigningKey | null {
+  const cached = parsedKeys.get(keyFile);
+  if (cached && cached.mtime === f.mtime) return cached.key;
+  let key: SigningKey | null = null;
+  try {
+    const pem = fs.readFileSync(keyFile, 'utf8');
+    const type = crypto.createPrivateKey(pem).asymmetricKeyType;
+    if (type === 'rsa' || type === 'ed25519') key = { domain, selector: f.name.slice(0, -'.private'.length), privateKeyPem: pem, type, keyFile };
+  } catch {
+    key = null;
+  }
+  parsedKeys.set(keyFile, { mtime: f.mtime, key });
+  return key;
 }
 
 /**

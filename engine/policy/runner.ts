@@ -442,12 +442,16 @@ export function createPolicy(cfg: PolicyConfig, options: PolicyOptions = {}): Po
 
   /** The engine-wide defaults (options.context) under the caller's own fields. */
   function withDefaults(ctx: PolicyContext): PolicyContext {
-    const d = options.context;
+    const d = options.context as Record<string, unknown> | undefined;
     if (!d) return ctx;
-    const missing = (Object.keys(d) as (keyof typeof d)[]).filter((k) => ctx[k] === undefined && d[k] !== undefined);
-    if (!missing.length) return ctx;
-    const add = Object.fromEntries(missing.map((k) => [k, { value: d[k], enumerable: true }]));
-    return Object.create(ctx, add) as PolicyContext;
+    let out: Record<string, unknown> | undefined; // a copy only when a default is missing (runs per command)
+    for (const k in d) {
+      if (d[k] !== undefined && (ctx as unknown as Record<string, unknown>)[k] === undefined) {
+        out ??= { ...ctx };
+        out[k] = d[k];
+      }
+    }
+    return (out as PolicyContext | undefined) ?? ctx;
   }
 
   async function evaluate(event: Stage, given: PolicyContext): Promise<StageOutcome> {

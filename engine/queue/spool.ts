@@ -6,6 +6,9 @@ import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
 import { Writable, type Readable } from 'node:stream';
 
+const openAsync = promisify(fs.open);
+const fsyncAsync = promisify(fs.fsync);
+
 /**
  * A spool file being written. Writes are synchronous: they only copy into the page cache
  * (microseconds), and a thread-pool hop each would cost more than they do. open (which can wait
@@ -18,7 +21,7 @@ export class SpoolFile {
 
   /** Open an (empty, pre-made) spool file for writing. */
   static async open(path: string): Promise<SpoolFile> {
-    return new SpoolFile(path, await promisify(fs.open)(path, 'w', 0o600));
+    return new SpoolFile(path, await openAsync(path, 'w', 0o600));
   }
 
   write(b: Buffer | string): void {
@@ -36,7 +39,7 @@ export class SpoolFile {
 
   /** fsync then close. */
   async commit(): Promise<void> {
-    await promisify(fs.fsync)(this.requireFd());
+    await fsyncAsync(this.requireFd());
     this.close();
   }
 

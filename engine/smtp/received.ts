@@ -37,8 +37,18 @@ export function buildReceived(r: ReceivedInput): string {
 
 const TZ_NAME = new Intl.DateTimeFormat('en-US', { timeZoneName: 'short' }); // costly to build: once
 
+let lastDate: { sec: number; text: string } | undefined; // one per second: it goes into every Received
+
 /** RFC 5322 date with a (TZ) comment, as Postfix's mail_date(). */
 export function mailDate(d: Date): string {
+  const sec = Math.floor(d.getTime() / 1000);
+  if (lastDate?.sec === sec) return lastDate.text;
+  const text = formatMailDate(d);
+  lastDate = { sec, text };
+  return text;
+}
+
+function formatMailDate(d: Date): string {
   const days = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
   const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
   const off = -d.getTimezoneOffset();
