@@ -12,7 +12,14 @@
 // - AUTH hidden until TLS is up (smtp-server would offer it, then refuse it with 538).
 // - smtpd_data_restrictions before the 354, and Postfix's DATA sequence replies.
 // - a HELO/EHLO notification (smtp-server has no onHelo) and a close notification.
+// - smtpd_helo_required=no: MAIL, RCPT and DATA without HELO/EHLO (smtp-server always says 503).
+// - MAIL/RCPT address syntax as Postfix smtpd parses it (address-syntax.ts), Postfix's order of
+//   checks (503 before 501) and its reply texts.
+// - XCLIENT: Postfix starts the session over for the claimed client, so with delay_reject=no the
+//   client list runs again and its verdict replaces the 220 (a reject then keeps the session with
+//   503 5.7.0 for every command but QUIT, as at connect).
 import { SMTPConnection } from 'smtp-server/lib/smtp-connection';
+import { parseAddressCommand, type AddressResult, type AddressVerb, type ParsedAddress } from './address-syntax';
 import type { SMTPServer } from 'smtp-server';
 import type net from 'node:net';
 
@@ -28,6 +35,15 @@ export interface ConnectionHooks {
   beforeHelo(sid: string, helo: string, esmtp: boolean): Promise<(Error & { responseCode?: number }) | null>;
   /** smtpd_data_restrictions, before the 354: an Error (with responseCode) refuses DATA. */
   beforeData(sid: string): Promise<(Error & { responseCode?: number }) | null>;
+  /** smtpd_helo_required (read at each command: the policy can change while running). */
+  heloRequired(): boolean;
+  /** Are we the final destination for this domain, for this session (the address it connected to)? */
+  isLocalDomain(sid: string, domain: string): boolean;
+  /**
+   * After an authorised XCLIENT, when smtp-server would send its new 220: what runs at connect,
+   * for the claimed client. An Error (responseCode; deniedFor = "name[addr]") replaces the 220.
+   */
+  afterXclient(sid: string): Promise<(Error & { responseCode?: number; deniedFor?: string }) | null>;
 }
 
 type Callback = (...a: unknown[]) => void;
@@ -52,7 +68,12 @@ interface Conn {
   handler_HELO(command: Buffer, cb: Callback): void;
   handler_EHLO(command: Buffer, cb: Callback): void;
   handler_DATA(command: Buffer, cb: Callback): void;
-  session: { envelope: { mailFrom: unknown; rcptTo: unknown[] } };
+  handler_MAIL(command: Buffer, cb: Callback): void;
+  handler_RCPT(command: Buffer, cb: Callback): void;
+  handler_XCLIENT(command: Buffer, cb: Callback): void;
+  _parseAddressCommand(name: string, command: Buffer): ParsedAddress | false;
+  _sendGreeting(): void;
+  session: { envelope: { mailFrom: unknown; rcptTo: unknown[]; smtpUtf8?: boolean } };
   on(ev: string, fn: (...a: unknown[]) => void): void;
 }
 interface Parser {
@@ -70,6 +91,15 @@ interface InternalServer {
 }
 
 const ENHANCED = /^\d\.\d{1,3}\.\d{1,3} /;
+/**
+ * Commands smtp-server refuses before HELO/EHLO that Postfix takes: MAIL when HELO is not
+ * required; RCPT and DATA always (without a MAIL they get Postfix's own "need MAIL command" /
+ * "need RCPT command" from the handlers below, and a MAIL needs HELO when it is required).
+ * AUTH keeps needing EHLO, as in Postfix.
+ */
+const HELOLESS = new Set(['RCPT', 'DATA']);
+/** What smtp-server's "HELO seen?" test sees while a HELO-less command passes it (never kept). */
+const NO_HELO = '\0no-helo';
 
 export function attachConnectionHooks(server: SMTPServer, h: ConnectionHooks): void {
   const s = server as unknown as InternalServer;
@@ -113,9 +143,21 @@ function patch(conn: Conn, h: ConnectionHooks, socket: net.Socket): void {
   };
   const onCommand = conn._onCommand.bind(conn);
   conn._onCommand = (command, cb) => {
-    if (deniedFor === undefined || /^quit\b/i.test(command.toString('latin1', 0, 8).trim())) { onCommand(command, cb); return; }
-    conn.send(503, `5.7.0 Error: access denied for ${deniedFor}`);
-    cb();
+    const verb = command.toString('latin1', 0, 12).trim().split(/\s/)[0]?.toUpperCase() ?? '';
+    if (deniedFor !== undefined && verb !== 'QUIT') {
+      conn.send(503, `5.7.0 Error: access denied for ${deniedFor}`);
+      cb();
+      return;
+    }
+    // smtpd_helo_required=no: smtp-server tests hostNameAppearsAs synchronously before it calls
+    // the handler; a stand-in lets the command through and is gone before anything else runs.
+    const stand = !conn.hostNameAppearsAs && (HELOLESS.has(verb) || (verb === 'MAIL' && !h.heloRequired()));
+    if (stand) conn.hostNameAppearsAs = NO_HELO;
+    try {
+      onCommand(command, cb);
+    } finally {
+      if (stand && conn.hostNameAppearsAs === NO_HELO) conn.hostNameAppearsAs = false;
+    }
   };
 
   // smtpd_tls_auth_only: AUTH is neither offered nor accepted before TLS.
@@ -157,6 +199,61 @@ function patch(conn: Conn, h: ConnectionHooks, socket: net.Socket): void {
       conn.send(err.responseCode ?? 554, err.message);
       cb();
     }, () => { conn.send(451, '4.3.0 Error: internal error, try again later'); cb(); });
+  };
+
+  // MAIL/RCPT: Postfix's sequence checks first, then its address syntax (address-syntax.ts);
+  // smtp-server's handler runs on the parse we made (parameters as smtp-server reads them).
+  let lastParse: { command: Buffer; result: AddressResult } | undefined;
+  const parse = (verb: AddressVerb, command: Buffer): AddressResult => {
+    if (lastParse?.command === command) return lastParse.result;
+    const result = parseAddressCommand(verb, command, {
+      myhostname: h.hostname,
+      isLocalDomain: (dom) => h.isLocalDomain(conn.id, dom),
+      smtputf8: verb === 'RCPT' && !!conn.session.envelope.smtpUtf8,
+    });
+    lastParse = { command, result };
+    return result;
+  };
+  conn._parseAddressCommand = (name, command) => {
+    const r = parse(/^mail/i.test(name.trim()) ? 'MAIL' : 'RCPT', command);
+    return r.ok ? r.parsed : false;
+  };
+  for (const verb of ['MAIL', 'RCPT'] as const) {
+    const key = `handler_${verb}` as const;
+    const orig = conn[key].bind(conn);
+    conn[key] = (command, cb) => {
+      const inTxn = !!conn.session.envelope.mailFrom;
+      if (verb === 'MAIL' && inTxn) { conn.send(503, '5.5.1 Error: nested MAIL command'); cb(); return; }
+      if (verb === 'RCPT' && !inTxn) { conn.send(503, '5.5.1 Error: need MAIL command'); cb(); return; }
+      const r = parse(verb, command);
+      if (!r.ok) { conn.send(r.reply.code, `${r.reply.status} ${r.reply.text}`); cb(); return; }
+      try { orig(command, cb); } finally { lastParse = undefined; }
+    };
+  }
+
+  // XCLIENT (Postfix xclient_cmd): the session starts over for the claimed client. smtp-server
+  // sends its 220 and then releases the parser; we hold both until the connect stage has run.
+  const sendGreeting = conn._sendGreeting.bind(conn);
+  const xclient = conn.handler_XCLIENT.bind(conn);
+  conn.handler_XCLIENT = (command, cb) => {
+    let verdict: Promise<void> | undefined;
+    conn._sendGreeting = () => {
+      conn._sendGreeting = sendGreeting;
+      verdict = h.afterXclient(conn.id).then((err) => {
+        if (!err) sendGreeting();
+        else conn._refuse(err, false); // a deniedFor Error keeps the session (see _refuse above)
+      }, () => { conn.send(421, `4.3.0 ${h.hostname} Error: internal error, try again later`); });
+    };
+    try {
+      xclient(command, (...a: unknown[]) => {
+        conn._sendGreeting = sendGreeting;
+        if (verdict) void verdict.then(() => cb(...a));
+        else cb(...a);
+      });
+    } catch (e) {
+      conn._sendGreeting = sendGreeting; // smtp-server's _onCommand answers 451 for a throwing handler
+      throw e;
+    }
   };
 
   if (conn._parser) watchPipelining(conn._parser, conn, () => h.onPipelining(conn.id));

@@ -23,6 +23,7 @@ import type { SessionState } from './session';
 import type { TlsMaterial } from './tls';
 import type { Users } from './users';
 import { attachConnectionHooks } from './connection-hooks';
+import { createOwnAddresses } from './own-addresses';
 import { createSmtpLogger } from './smtp-logger';
 
 export interface ListenerDeps {
@@ -59,6 +60,19 @@ export async function startListener(d: ListenerDeps): Promise<RunningListener> {
   const sessions = new Map<string, SessionState>();
   const sessionsById = new Map<string, SMTPServerSession>(); // smtp-server's own session objects
   const timeout = lc.timeout ?? config.limits.smtpd_timeout;
+  const own = createOwnAddresses(lc.address);
+
+  /**
+   * Are we the final destination for this domain (Postfix resolve_local)? Our domains, virtual
+   * alias domains, the SRS domain, and an address literal of our own address (the one this
+   * client connected to, or the listener's): Postfix's mydestination covers $inet_interfaces.
+   * Such a literal only counts while there is a local domain to deliver it to (see onRcptTo).
+   */
+  const isLocalDomain = (session: SMTPServerSession | undefined, dom: string): boolean => {
+    const x = dom.toLowerCase().replace(/\.$/, '');
+    if (config.domains.includes(x) || d.aliases.isAliasDomain(x) || x === d.srs?.domain) return true;
+    return config.domains.length > 0 && x.startsWith('[') && own.isOwnLiteral(x, session?.localAddress);
+  };
 
   const emitLine = (sid: string, dir: 'C' | 'S', line: string): void => {
     const st = sessions.get(sid);
@@ -162,7 +176,7 @@ export async function startListener(d: ListenerDeps): Promise<RunningListener> {
         if (lc.role === 'submission' && !mayRelay) return cb(smtpError(530, '5.7.0', 'Authentication required'));
         const size = Number(address.args && (address.args as Record<string, string>).SIZE);
         if (Number.isFinite(size) && size > config.limits.message_size_limit) return cb(smtpError(552, '5.3.4', 'Message size exceeds fixed limit'));
-        if (!validMailbox(address.address, true)) return cb(smtpError(501, '5.1.7', 'Bad sender address syntax'));
+        // The address syntax was checked as Postfix does it (connection-hooks → address-syntax.ts).
         st.txnCount++;
         st.queueId = newQueueId();
         const out = await evaluate('mail', session, st, { sender: address.address });
@@ -174,12 +188,21 @@ export async function startListener(d: ListenerDeps): Promise<RunningListener> {
     onRcptTo(address: SMTPServerAddress, session, cb) {
       void (async () => {
         const st = mustState(session);
-        const rcpt = stripSourceRoute(address.address);
+        // Syntax checked and any source route removed in connection-hooks (address-syntax.ts).
+        const rcpt = address.address;
         if (st.rcpts.length >= config.limits.smtpd_recipient_limit) return cb(smtpError(452, '4.5.3', 'Error: too many recipients'));
-        if (!validMailbox(rcpt, false) && rcpt.toLowerCase() !== 'postmaster') return cb(smtpError(501, '5.1.3', 'Bad recipient address syntax'));
         const out = await evaluate('rcpt', session, st, { sender: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', recipient: rcpt });
         if (out) return cb(out);
         let full = rcpt.includes('@') ? rcpt : `${rcpt}@${config.myorigin}`;
+        // user@[our own address] is local (Postfix resolve_local). Postfix's local(8) then delivers
+        // to the local part whatever the domain; our mailboxes are per domain, so such a recipient
+        // goes to the same local part in our first domain (domains[0], the primary one).
+        const litAt = full.lastIndexOf('@');
+        const lit = full.slice(litAt + 1);
+        if (lit.startsWith('[') && isLocalDomain(session, lit) && config.domains[0]) full = `${full.slice(0, litAt)}@${config.domains[0]}`;
+        // An empty local part in one of our domains ("<@relaylab.test>", which Postfix accepts) is
+        // MAILER-DAEMON, as in Postfix's trivial-rewrite (empty_address_recipient).
+        if (full.startsWith('@') && isLocalDomain(session, full.slice(1))) full = `MAILER-DAEMON${full}`;
         // SRS: a bounce to one of our SRS addresses is checked (hash, age) and sent back to the
         // original sender; a bad one is refused now, never bounced (MTA-SEMANTICS §6.2).
         if (d.srs && full.toLowerCase().endsWith(`@${d.srs.domain}`) && d.srs.srs.isSrs(full)) {
@@ -235,7 +258,7 @@ export async function startListener(d: ListenerDeps): Promise<RunningListener> {
       recipient: extra.recipient,
       recipientCount: st.rcpts.length,
       illegalPipelining: st.illegalPipelining,
-      isLocalDomain: (dom) => { const x = dom.toLowerCase().replace(/\.$/, ''); return config.domains.includes(x) || d.aliases.isAliasDomain(x) || x === d.srs?.domain; },
+      isLocalDomain: (dom) => isLocalDomain(session, dom),
       discard: st.effects.some((e) => e.kind === 'discard'),
       carry: st.carry,
       resolver: d.resolver,
@@ -293,9 +316,31 @@ export async function startListener(d: ListenerDeps): Promise<RunningListener> {
       const session = st && sessionsById.get(sid);
       if (!st || !session) return null;
       syncXclient(session, st);
+      const before = { helo: st.helo, esmtp: st.esmtp };
       st.helo = helo;
       st.esmtp = esmtp;
-      return evaluate('helo', session, st);
+      const err = await evaluate('helo', session, st);
+      // A refused HELO leaves the earlier one (if any) in force, as in Postfix (helo_cmd).
+      if (err) { st.helo = before.helo; st.esmtp = before.esmtp; }
+      return err;
+    },
+    heloRequired: () => d.policy().heloRequired,
+    isLocalDomain: (sid, dom) => isLocalDomain(sessionsById.get(sid), dom),
+    afterXclient: async (sid) => {
+      const st = sessions.get(sid);
+      const session = st && sessionsById.get(sid);
+      if (!st || !session) return null;
+      // Postfix xclient_cmd: the session starts over for the claimed client: HELO, AUTH and the
+      // defer_if_permit state from before are gone (smtp-server keeps a HELO only without ADDR,
+      // and a LOGIN= given in this XCLIENT), then the connect stage runs again.
+      syncXclient(session, st);
+      st.helo = session.hostNameAppearsAs || undefined;
+      if (!st.helo) st.esmtp = false;
+      if (!session.user) st.user = undefined;
+      st.carry = {};
+      if (d.policy().listsAt('connect').length === 0) return null;
+      const out = await evaluate('connect', session, st);
+      return out ? Object.assign(out, { deniedFor: `${st.client.name}[${st.client.ip}]` }) : null;
     },
     beforeData: async (sid) => {
       const st = sessions.get(sid);
@@ -359,27 +404,9 @@ async function reverseName(resolver: Resolver, ip: string): Promise<string> {
   }
 }
 
-/** RFC 821 source route "@a,@b:user@dom" → "user@dom" (Postfix strips it; nothing is relayed). */
-function stripSourceRoute(addr: string): string {
-  const m = /^@[^:]+:(.+)$/.exec(addr);
-  return m ? (m[1] as string) : addr;
-}
-
 function lowerDomain(addr: string): string {
   const at = addr.lastIndexOf('@');
   return at < 0 ? addr : `${addr.slice(0, at)}@${addr.slice(at + 1).toLowerCase().replace(/\.$/, '')}`;
-}
-
-/** Sanity limits from RFC 5321 §4.5.3.1: local-part 64, domain 255, no controls or spaces. */
-function validMailbox(addr: string, isSender: boolean): boolean {
-  if (addr === '') return isSender;
-  if (addr.length > 256 || /[\s\x00-\x1f\x7f<>]/.test(addr)) return false;
-  const at = addr.lastIndexOf('@');
-  if (at < 0) return !isSender || addr.length <= 64;
-  const local = addr.slice(0, at);
-  const domain = addr.slice(at + 1);
-  if (local.length === 0 || local.length > 64 || domain.length === 0 || domain.length > 255) return false;
-  return /^\[.+\]$/.test(domain) || /^[A-Za-z0-9_.-]+$/.test(domain);
 }
 
 function internalError(e: unknown): Error {

@@ -24,7 +24,8 @@ export function addressLiteral(ip: string): string {
 }
 
 export function buildReceived(r: ReceivedInput): string {
-  const helo = r.helo && r.helo.length > 0 ? r.helo : addressLiteral(r.clientIp);
+  // no HELO (smtpd_helo_required=no): Postfix writes the client name there ("from unknown (...)")
+  const helo = r.helo && r.helo.length > 0 ? r.helo : r.clientName;
   const lines = [`Received: from ${helo} (${r.clientName} ${addressLiteral(r.clientIp)})`];
   if (r.tls?.protocol) {
     lines.push(`\t(using ${r.tls.protocol} with cipher ${r.tls.cipher ?? 'unknown'}${r.tls.bits ? ` (${r.tls.bits}/${r.tls.bits} bits)` : ''})`);

@@ -53,6 +53,25 @@ for (const [n, r] of RCPTS) {
   tx(`base/rcpt-${n}/mynetworks`, 'base', NET, 'EHLO client.example.org', '<s@example.org>', [r]);
 }
 tx('base/multi-rcpt-mixed', 'base', PUB, 'EHLO client.example.org', '<s@example.org>', ['<a@relaylab.test>', '<b@other.example>', '<user>', '<c@relaylab.test>'], { data: true });
+// --- address syntax as Postfix's smtpd parses it (strict_rfc821_envelopes=no) ---
+const SENDER_SYNTAX: Array<[string, string]> = [
+  ['missing', ''], ['unterminated', '<s@example.org'], ['phrase', '<Someone <s@example.org>>'], ['comment', '<s@example.org (comment)>'],
+  ['two', '<s@example.org,t@example.org>'], ['bare-ip', '<s@192.0.2.1>'], ['bad-literal', '<s@[300.1.1.1]>'], ['v6-literal', '<s@[IPv6:2001:db8::1]>'],
+  ['empty-domain', '<s@>'], ['bad-hyphen', '<s@-bad.example>'], ['size', '<s@example.org> SIZE=100'], ['quoted', '<"quoted"@example.org>'],
+  ['space-before', ' <s@example.org>'], ['idn-no-utf8', '<s@bücher.example>'], ['glued-param', '<s@example.org>SIZE=1'],
+];
+for (const [n, s] of SENDER_SYNTAX) tx(`base/sender-syntax-${n}`, 'base', PUB, 'EHLO client.example.org', s, ['<u@relaylab.test>']);
+const RCPT_SYNTAX: Array<[string, string]> = [
+  ['inner-bad-domain', '<u@bad..example@relaylab.test>'], ['empty-local', '<@relaylab.test>'], ['bare-ip', '<u@192.0.2.1>'],
+  ['two', '<a@relaylab.test,b@relaylab.test>'], ['literal-other', '<u@[127.0.0.2]>'], ['no-brackets', 'u@relaylab.test'],
+  ['space-before', ' <u@relaylab.test>'], ['notify', '<u@relaylab.test> NOTIFY=SUCCESS,FAILURE'], ['percent-remote', '<u%relaylab.test@other.example>'],
+  ['literal-ours-dot', '<u@[127.0.0.1].>'], ['unterminated', '<u@relaylab.test'], ['missing', ''],
+];
+for (const [n, r] of RCPT_SYNTAX) {
+  tx(`base/rcpt-syntax-${n}/public`, 'base', PUB, 'EHLO client.example.org', '<s@example.org>', [r]);
+  tx(`base/rcpt-syntax-${n}/mynetworks`, 'base', NET, 'EHLO client.example.org', '<s@example.org>', [r]);
+}
+
 tx('base/data-ok', 'base', PUB, 'EHLO client.example.org', '<s@example.org>', ['<u@relaylab.test>'], { data: true });
 tx('base/data-no-rcpt', 'base', PUB, 'EHLO client.example.org', '<s@example.org>', ['<u@other.example>'], { data: true });
 tx('base/rcpt-before-mail', 'base', PUB, 'EHLO client.example.org', null, ['<u@relaylab.test>']);
@@ -71,11 +90,19 @@ for (const p of ['access', 'access_nd']) {
     tx(`${p}/client-${real}/real`, p, real, 'EHLO client.example.org', '<s@example.org>', ['<u@relaylab.test>', '<u@other.example>'], { data: true, real: true });
   }
   // The same through XCLIENT (Postfix re-runs smtpd_client_restrictions for the claimed client).
-  for (const ip of ['192.0.2.10', '192.0.2.11', '192.0.2.12', '192.0.2.13', '192.0.2.18', '192.0.2.21', '192.0.2.24', '192.0.2.28']) {
+  for (const ip of ['192.0.2.10', '192.0.2.11', '192.0.2.12', '192.0.2.13', '192.0.2.14', '192.0.2.18', '192.0.2.21', '192.0.2.22', '192.0.2.24', '192.0.2.28',
+    '192.0.2.29', '192.0.2.30', '198.51.100.7']) {
     tx(`${p}/client-${ip}`, p, ip, 'EHLO client.example.org', '<s@example.org>', ['<u@relaylab.test>', '<u@other.example>'], { data: true });
   }
   tx(`${p}/client-name-parent`, p, PUB, 'EHLO client.example.org', '<s@example.org>', ['<u@relaylab.test>'], { name: 'mail.hostile.example' });
   tx(`${p}/client-name-exact-ok-relay`, p, PUB, 'EHLO client.example.org', '<s@example.org>', ['<u@other.example>'], { name: 'exact.example' });
+}
+// smtpd_helo_required=no: MAIL, RCPT and DATA with no HELO/EHLO at all (after XCLIENT, or on a
+// real connection), and a refused HELO followed by MAIL.
+for (const p of ['access', 'access_nd']) {
+  tx(`${p}/no-helo`, p, PUB, null, '<s@example.org>', ['<u@relaylab.test>'], { data: true });
+  tx(`${p}/no-helo/real`, p, '127.0.3.2', null, '<s@example.org>', ['<u@relaylab.test>'], { data: true, real: true });
+  tx(`${p}/no-helo-dip-sender`, p, PUB, null, '<dip@example.org>', ['<u@relaylab.test>'], { data: true });
 }
 const HELO_KEYS = ['helo-reject', 'helo-defer', 'helo-ok', 'helo-warn', 'helo-num', 'helo-num4', 'helo-dunno', 'sub.parent', 'helo-class', 'helo-dip',
   'helo-dir', 'helo-hold', 'helo-discard', 'helo-prepend'];
