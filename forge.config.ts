@@ -20,7 +20,7 @@ import { FusesPlugin } from '@electron-forge/plugin-fuses';
 import { VitePlugin } from '@electron-forge/plugin-vite';
 import type { ForgeConfig } from '@electron-forge/shared-types';
 import { FuseV1Options, FuseVersion } from '@electron/fuses';
-import { moduleClosure, NATIVE_EXTERNALS, packagedFilter } from './electron/forge-modules';
+import { moduleClosure, NATIVE_EXTERNALS, packagedFilter, SHIPPED_MODULES } from './electron/forge-modules';
 
 const appDir = path.dirname(fileURLToPath(import.meta.url));
 
@@ -32,7 +32,7 @@ const config: ForgeConfig = {
     asar: true,
     // Set here (a function), so the Vite plugin keeps it: .vite/, the native modules' closure, and
     // dist/renderer/ (where the renderer's Vite config writes the UI that main.ts then serves).
-    ignore: packagedFilter([...moduleClosure(NATIVE_EXTERNALS, appDir), '/dist/renderer']),
+    ignore: packagedFilter([...moduleClosure(SHIPPED_MODULES, appDir), '/dist/renderer']),
   },
   rebuildConfig: {
     onlyModules: [...NATIVE_EXTERNALS],

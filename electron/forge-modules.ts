@@ -1,6 +1,6 @@
 // What of node_modules goes into the packaged app. The main bundle (vite.main.config.ts) inlines
-// every pure-JS dependency and keeps only the native better-sqlite3 external, so the app needs
-// that package and what it depends on, nothing else. Forge's Vite plugin would ship no
+// every pure-JS dependency and keeps external only the native better-sqlite3 and mailauth (whose
+// files are required by path), so the app needs those packages and what they depend on. Forge's Vite plugin would ship no
 // node_modules at all (electron/forge#3738), so forge.config.ts sets packagerConfig.ignore from
 // here. Used at build time by forge.config.ts; plain Node, no electron import.
 import fs from 'node:fs';
@@ -8,6 +8,15 @@ import path from 'node:path';
 
 /** Modules left out of the main bundle: native code that must be loaded from node_modules. */
 export const NATIVE_EXTERNALS = ['better-sqlite3'] as const;
+
+/**
+ * Pure-JS modules that are loaded by path at run time, so they cannot be bundled: mailauth has
+ * no exports map and engine/auth/mailauth-lib.ts requires its lib/ files by path.
+ */
+export const RUNTIME_EXTERNALS = ['mailauth'] as const;
+
+/** Everything the main bundle leaves external, and so the packaged app ships in node_modules. */
+export const SHIPPED_MODULES = [...NATIVE_EXTERNALS, ...RUNTIME_EXTERNALS] as const;
 
 /** Where `name` is installed as seen from `fromDir` (Node's lookup: node_modules up the tree), or null. */
 function findPackageDir(name: string, fromDir: string, rootDir: string): string | null {

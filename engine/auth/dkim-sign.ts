@@ -77,14 +77,16 @@ export type OutgoingSignResult =
 
 /**
  * Sign mail we send: find the key for the From: domain (or a parent) under keysDir and sign with
- * it. No single From address, or no key: not signed, with the reason (for the trace).
+ * it. No single From address, or no key: not signed, with the reason (for the trace). `message`
+ * may be a function: it is then called (the file opened) only when there is a key to sign with.
  */
-export async function signOutgoing(input: { message: Buffer | Readable; fromHeader: string | undefined; keysDir: string; signTime?: Date }): Promise<OutgoingSignResult> {
+export async function signOutgoing(input: { message: Buffer | Readable | (() => Readable); fromHeader: string | undefined; keysDir: string; signTime?: Date }): Promise<OutgoingSignResult> {
   const domain = input.fromHeader ? fromHeaderDomain(input.fromHeader) : undefined;
   if (!domain) return { signed: false, reason: 'no single From: address to sign for' };
   const key = findSigningKey(input.keysDir, domain);
   if (!key) return { signed: false, reason: `no DKIM key for ${domain} in ${input.keysDir}` };
-  const r = await signMessage({ message: input.message, domain: key.domain, selector: key.selector, privateKey: key.privateKeyPem, ...(input.signTime ? { signTime: input.signTime } : {}) });
+  const message = typeof input.message === 'function' ? input.message() : input.message;
+  const r = await signMessage({ message, domain: key.domain, selector: key.selector, privateKey: key.privateKeyPem, ...(input.signTime ? { signTime: input.signTime } : {}) });
   if (!r.ok) return { signed: false, reason: r.error };
   return { signed: true, header: r.header, domain: key.domain, selector: key.selector, algorithm: r.algorithm, signedHeaders: r.signedHeaders };
 }

@@ -4,7 +4,8 @@
 import { createRequire } from 'node:module';
 import type { Readable, Writable } from 'node:stream';
 
-const require = createRequire(import.meta.url);
+// import.meta is empty in Electron's CommonJS bundle: there, this module's file is the bundle's.
+const require = createRequire((import.meta.url as string | undefined) ?? __filename);
 
 /** mailauth's resolver contract: node's dns.promises.resolve(name, type). */
 export type MailauthResolver = (name: string, type: string) => Promise<unknown>;

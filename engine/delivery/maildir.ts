@@ -1,14 +1,11 @@
 // maildir: final delivery of one recipient into <mailRoot>/<domain>/<local-part>/{tmp,new,cur}
 // (Postfix virtual(8)/local(8) maildir delivery). Adds Return-Path and Delivered-To on top,
-// streams the spool file after them, fsyncs, renames tmp/ → new/, fsyncs new/.
+// then the spool file; fsync, rename tmp/ → new/, fsync new/ (maildir-io.mjs, in a worker thread).
 // SECURITY: domain and local-part come from the network; they are encoded to a safe
 // alphabet and the final path is checked to be inside mailRoot.
-import fs from 'node:fs';
-import fsp from 'node:fs/promises';
 import path from 'node:path';
 import type { DeliverableMessage, Dsn } from './types';
-import { noteStreamedBytes } from '../util/memory';
-import { fsyncDirShared } from '../store/fsync';
+import { maildirWriter } from './maildir-writer';
 
 export interface MaildirDelivery {
   mailRoot: string;
@@ -19,61 +16,17 @@ export interface MaildirDelivery {
   hostname: string;
 }
 
-const DIR_MODE = 0o700;
-const FILE_MODE = 0o600;
 const NAME_MAX = 255;
 let counter = 0;
-/** Up to this size a message is copied in one read and one write. */
-const SMALL = 256 * 1024;
-/** Mailboxes whose tmp/new/cur exist (forgotten after any failure, so a removed one is re-created). */
-const knownBoxes = new Set<string>();
 
 /** Deliver one copy. Outcomes (including local faults) are values, never exceptions. */
 export async function deliverToMaildir(o: MaildirDelivery): Promise<Dsn> {
   const box = mailboxDir(o.mailRoot, o.domain, o.localPart);
   if ('dsn' in box) return box.dsn;
-
-  let tmpPath: string | undefined;
-  try {
-    if (!knownBoxes.has(box.dir)) {
-      for (const sub of ['tmp', 'new', 'cur']) await fsp.mkdir(path.join(box.dir, sub), { recursive: true, mode: DIR_MODE });
-      knownBoxes.add(box.dir);
-    }
-
-    const top = Buffer.from(`Return-Path: <${headerSafe(o.msg.sender)}>\r\nDelivered-To: ${headerSafe(o.rcpt)}\r\n`, 'utf8');
-    const { fh, name, file } = await createUnique(path.join(box.dir, 'tmp'), o.hostname);
-    tmpPath = file;
-    let size: number;
-    try {
-      if (o.msg.size <= SMALL) {
-        // Small messages (most mail): one read and one write, both from and to the page cache.
-        await writeAll(fh, Buffer.concat([top, await fsp.readFile(o.msg.spoolPath)]));
-      } else {
-        await writeAll(fh, top);
-        // the spool file may be tens of MB: stream it, never read it whole
-        // (plain writes, not fh.createWriteStream: a FileHandle stream that does not auto-close keeps
-        // the handle referenced, and fh.close() then never returns)
-        for await (const chunk of fs.createReadStream(o.msg.spoolPath, { highWaterMark: 256 * 1024 })) {
-          await writeAll(fh, chunk as Buffer);
-          noteStreamedBytes((chunk as Buffer).length);
-        }
-      }
-      await fh.sync();
-      size = (await fh.stat()).size;
-    } finally {
-      await fh.close().catch(() => undefined);
-    }
-
-    const newDir = path.join(box.dir, 'new');
-    await fsp.rename(file, path.join(newDir, `${name},S=${size}`));
-    tmpPath = undefined;
-    await fsyncDirShared(newDir); // concurrent deliveries to one mailbox share the fsync
-    return { action: 'delivered', status: '2.0.0', reason: 'delivered to maildir' };
-  } catch (err) {
-    knownBoxes.delete(box.dir); // the next attempt re-creates the folders if they went away
-    if (tmpPath) await fsp.rm(tmpPath, { force: true }).catch(() => undefined);
-    return failureDsn(err);
-  }
+  const top = `Return-Path: <${headerSafe(o.msg.sender)}>\r\nDelivered-To: ${headerSafe(o.rcpt)}\r\n`;
+  const r = await maildirWriter().write({ box: box.dir, name: maildirName(o.hostname), top, spoolPath: o.msg.spoolPath });
+  if (r.ok) return { action: 'delivered', status: '2.0.0', reason: 'delivered to maildir' };
+  return failureDsn(r.code, r.message);
 }
 
 /**
@@ -119,31 +72,7 @@ export function maildirName(hostname: string, now = performance.timeOrigin + per
   return `${sec}.M${usec}P${process.pid}Q${counter}.${host}`;
 }
 
-async function createUnique(tmpDir: string, hostname: string) {
-  for (let attempt = 0; ; attempt++) {
-    const name = maildirName(hostname);
-    const file = path.join(tmpDir, name);
-    try {
-      const fh = await fsp.open(file, 'wx', FILE_MODE);
-      return { fh, name, file };
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || attempt >= 5) throw err;
-    }
-  }
-}
-
-/** A write may be short (POSIX); loop until the whole buffer is on its way to disk. */
-async function writeAll(fh: fsp.FileHandle, buf: Buffer): Promise<void> {
-  for (let off = 0; off < buf.length; ) {
-    const { bytesWritten } = await fh.write(buf, off, buf.length - off);
-    if (bytesWritten <= 0) throw Object.assign(new Error('short write to the mailbox file'), { code: 'EIO' });
-    off += bytesWritten;
-  }
-}
-
-function failureDsn(err: unknown): Dsn {
-  const code = (err as NodeJS.ErrnoException)?.code;
-  const msg = err instanceof Error ? err.message : String(err);
+function failureDsn(code: string, msg: string): Dsn {
   switch (code) {
     case 'EDQUOT':
       return { action: 'delayed', status: '4.2.2', reason: `maildir delivery failed: mailbox over quota (${msg})` };

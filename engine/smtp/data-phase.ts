@@ -3,8 +3,7 @@
 // apply the access actions (PREPEND, DISCARD, HOLD, REDIRECT, BCC), expand virtual aliases,
 // verify or sign, ARC-seal forwarded mail, and make it durable before the 250.
 import fs from 'node:fs';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { Readable, type Writable } from 'node:stream';
 import type { SMTPServerDataStream, SMTPServerSession } from 'smtp-server';
 import { arcSeal, authenticate, decidePolicy, findSigningKey, shouldVerify, signOutgoing, type AuthVerdict } from '../auth';
 import type { PolicyEffect, Stage } from '../policy/types';
@@ -34,6 +33,30 @@ function messageEffects(effects: readonly PolicyEffect[]) {
   };
 }
 
+/**
+ * source → sink, resolved when the sink has everything, rejected on the first error of either
+ * (both are then destroyed, as pipeline() does).
+ * (stream/promises' pipeline() does the same but makes and aborts an AbortController per call,
+ * which costs a DOMException with a stack trace for every message.)
+ */
+function pipeInto(source: Readable, sink: Writable): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let failed = false; // listeners stay: a second error must not become an uncaught one
+    const fail = (e: Error) => {
+      if (failed) return;
+      failed = true;
+      source.unpipe(sink);
+      source.destroy();
+      sink.destroy();
+      reject(e);
+    };
+    source.on('error', fail);
+    sink.on('error', fail);
+    sink.once('finish', () => resolve());
+    source.pipe(sink);
+  });
+}
+
 export function createDataPhase(x: DataPhaseDeps) {
   const { d, mustState, evaluate } = x;
   const { config, bus } = d;
@@ -54,7 +77,7 @@ export function createDataPhase(x: DataPhaseDeps) {
     try {
       opened = await SpoolFile.open(await d.spool.take());
       opened.write(received);
-      await pipeline(stream.pipe(filter), opened.sink());
+      await pipeInto(stream.pipe(filter), opened.sink());
     } catch (e) {
       await drain(stream);
       opened?.discard();
@@ -116,7 +139,7 @@ export function createDataPhase(x: DataPhaseDeps) {
       const fresh = await SpoolFile.open(await d.spool.take());
       try {
         fresh.write(auth.prefix);
-        await pipeline(fs.createReadStream(spool.path), fresh.sink());
+        await pipeInto(fs.createReadStream(spool.path), fresh.sink());
       } catch (e) {
         fresh.discard();
         spool.discard();
@@ -182,7 +205,7 @@ export function createDataPhase(x: DataPhaseDeps) {
         return { prefix, added: ['Authentication-Results', 'Received-SPF'], verdict, ...(decision.action === 'hold' ? { hold: decision.text ?? 'DMARC quarantine' } : {}) };
       }
       if (!a.sign || !from) return { prefix: '', added: [] };
-      const signed = await signOutgoing({ message: asReceived(), fromHeader: from, keysDir: d.dkimKeysDir });
+      const signed = await signOutgoing({ message: asReceived, fromHeader: from, keysDir: d.dkimKeysDir });
       bus.emit({ t: 'dkim.sign', sid: st.sid, txn, id, at: Date.now(), ...(signed.signed ? { signed: true, d: signed.domain, s: signed.selector, a: signed.algorithm } : { signed: false, reason: signed.reason }) });
       return signed.signed ? { prefix: `${signed.header}\r\n`, added: ['DKIM-Signature'] } : { prefix: '', added: [] };
     } finally {

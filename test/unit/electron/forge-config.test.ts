@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FuseV1Options } from '@electron/fuses';
 import { APP_DIR } from '../../../electron/launcher';
-import { moduleClosure, NATIVE_EXTERNALS, packagedFilter } from '../../../electron/forge-modules';
+import { moduleClosure, NATIVE_EXTERNALS, packagedFilter, SHIPPED_MODULES } from '../../../electron/forge-modules';
 import config from '../../../forge.config';
 
 describe('moduleClosure', () => {
@@ -17,6 +17,13 @@ describe('moduleClosure', () => {
     for (const pureJs of ['/node_modules/zod', '/node_modules/smtp-server', '/node_modules/react', '/node_modules/tsx', '/node_modules/electron']) {
       expect(closure).not.toContain(pureJs);
     }
+  });
+
+  it('mailauth ships too (its lib/ files are required by path, so it cannot be bundled)', () => {
+    const closure = moduleClosure(SHIPPED_MODULES, APP_DIR);
+    expect(closure).toContain('/node_modules/mailauth');
+    expect(closure).toContain('/node_modules/better-sqlite3');
+    expect(closure).not.toContain('/node_modules/react');
   });
 
   it('a root that is not installed is an error', () => {
