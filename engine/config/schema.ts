@@ -94,6 +94,11 @@ export const queueSchema = z.strictObject({
   keep_delivered: duration.prefault('7d'),
   /** Group commit: how long an accepted message may wait for others to share its fsync. */
   commit_delay: duration.prefault('0ms'),
+  /**
+   * How long newly queued mail waits for company before delivery starts: deliveries are claimed,
+   * written and recorded in batches (fewer commits and folder fsyncs). 0 = each at once.
+   */
+  delivery_batch_delay: duration.prefault('50ms'),
 });
 export type QueueConfig = z.infer<typeof queueSchema>;
 

@@ -38,7 +38,11 @@ export class Scheduler {
   private running = 0;
   private timer: NodeJS.Timeout | null = null;
   private stopped = false;
-  private pumping = false;
+  /** A pump is scheduled for this time (ms since epoch), or null. */
+  private pumpAt: number | null = null;
+  private pumpTimer: NodeJS.Timeout | NodeJS.Immediate | null = null;
+  /** The last claim took as many as it could: more may be due right now. */
+  private backlog = false;
   private readonly inFlight = new Set<Promise<void>>();
   private readonly pool: SmtpPool;
 
@@ -47,7 +51,7 @@ export class Scheduler {
   }
 
   start(): void {
-    this.d.queue.onReady = () => this.wake();
+    this.d.queue.onReady = () => this.wakeWithin(this.d.config.queue.delivery_batch_delay);
     this.wake();
   }
 
@@ -55,30 +59,64 @@ export class Scheduler {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
+    this.cancelPump();
     await Promise.allSettled([...this.inFlight]);
     this.pool.closeAll();
   }
 
+  /** Claim and start what is due, now (on the next turn of the event loop). */
   wake(): void {
-    if (this.stopped || this.pumping) return;
-    this.pumping = true;
-    setImmediate(() => {
-      this.pumping = false;
+    this.wakeWithin(0);
+  }
+
+  /**
+   * Claim what is due within `ms` at the latest. New mail waits up to delivery_batch_delay so
+   * that it is claimed, written and recorded together with the mail that follows it.
+   */
+  private wakeWithin(ms: number): void {
+    if (this.stopped) return;
+    const at = Date.now() + ms;
+    if (this.pumpAt !== null && this.pumpAt <= at) return;
+    this.cancelPump();
+    this.pumpAt = at;
+    const run = () => {
+      this.pumpAt = null;
+      this.pumpTimer = null;
       if (!this.stopped) this.pump(); // stop() may have come before this turn of the loop
-    });
+    };
+    this.pumpTimer = ms > 0 ? setTimeout(run, ms) : setImmediate(run);
+  }
+
+  private cancelPump(): void {
+    if (this.pumpTimer) { clearTimeout(this.pumpTimer as NodeJS.Timeout); clearImmediate(this.pumpTimer as NodeJS.Immediate); }
+    this.pumpTimer = null;
+    this.pumpAt = null;
   }
 
   private pump(): void {
     const free = this.d.config.queue.delivery_concurrency - this.running;
-    if (free > 0) {
-      for (const m of this.d.queue.claimDue(free)) {
+    if (free <= 0) this.backlog = true; // woken for new mail with every slot busy
+    else {
+      const claimed = this.d.queue.claimDue(free);
+      this.backlog = claimed.length === free;
+      for (const m of claimed) {
         this.running++;
         const p = this.deliver(m).catch((e: unknown) => console.error(`relaylab: delivery of ${m.id} failed unexpectedly:`, e))
-          .finally(() => { this.running--; this.inFlight.delete(p); this.wake(); });
+          .finally(() => { this.running--; this.inFlight.delete(p); this.onSlotFree(); });
         this.inFlight.add(p);
       }
     }
     this.armTimer();
+  }
+
+  /**
+   * A delivery finished. With mail waiting (the last claim was full), claim again at once when
+   * half the slots are free (a batch, not one by one), else within the batch delay.
+   */
+  private onSlotFree(): void {
+    if (!this.backlog) return;
+    const limit = this.d.config.queue.delivery_concurrency;
+    this.wakeWithin(this.running <= limit / 2 ? 0 : this.d.config.queue.delivery_batch_delay);
   }
 
   private armTimer(): void {
