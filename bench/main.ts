@@ -7,6 +7,7 @@ import os from 'node:os';
 import { runEngineChild } from './engine-child';
 import { startBareProc, startEngineProc, type EngineProc } from './engine-proc';
 import { runBareChild } from './bare-child';
+import { startPostfixProc } from './postfix-proc';
 import { findSmtpSource, runBuiltin, runSmtpSource, type LoadResult, type LoadSpec } from './load';
 import { fmt, median, percentile, ratio, table } from './report';
 
@@ -83,6 +84,8 @@ interface ScenarioResult {
   wall: number;
   /** msg/s of the bare smtp-server baseline under the same load, this run (median). */
   bare: number;
+  /** msg/s of Postfix 3.7 (real queue, discard delivery) under the same load, this run (median), or NaN. */
+  postfixHere: number;
 }
 
 export async function main(argv: string[]): Promise<void> {
@@ -137,7 +140,7 @@ async function bench(engine: EngineProc, opts: Options): Promise<number> {
     say(`${sc.name}:`);
     const spec: LoadSpec = { port: engine.port, count: sc.large ? largeCount(opts) : opts.messages, concurrency: sc.concurrency, size: sc.size, reuse: sc.reuse };
     const before = await engine.stats();
-    const res: ScenarioResult = { scenario: sc, rates: [], latencies: [], commits: 0, writes: 0, cpu: 0, wall: 0, bare: NaN };
+    const res: ScenarioResult = { scenario: sc, rates: [], latencies: [], commits: 0, writes: 0, cpu: 0, wall: 0, bare: NaN, postfixHere: NaN };
     for (let i = 1; i <= opts.runs; i++) {
       const r = await run(opts.tool, spec, `run ${i} (${opts.tool})`);
       res.rates.push(r.accepted / r.seconds);
@@ -162,6 +165,7 @@ async function bench(engine: EngineProc, opts: Options): Promise<number> {
       await bare.stop();
     }
     res.bare = median(bareRates);
+    res.postfixHere = await measurePostfix(spec, opts, smtpSource, say);
     const after = await engine.stats();
     res.commits = after.commits - before.commits;
     res.writes = after.writes - before.writes;
@@ -175,14 +179,18 @@ async function bench(engine: EngineProc, opts: Options): Promise<number> {
   const peak = engine.peakRssKiB();
 
   say('');
-  const rows = [['scenario', 'runs (msg/s)', 'median', 'builtin', 'p50 ms', 'p99 ms', 'bare here', 'us/bare', 'Postfix/bare ref', 'engine CPU', 'writes/commit']];
+  const rows = [['scenario', 'runs (msg/s)', 'median', 'builtin', 'p50 ms', 'p99 ms', 'bare here', 'us/bare', 'Postfix here', 'us/Postfix', 'Postfix/bare ref', 'engine CPU', 'writes/commit']];
   for (const r of results) {
     const m = median(r.rates);
+    const pf = Number.isNaN(r.postfixHere) ? ['-', '-'] : [fmt(r.postfixHere), ratio(m, r.postfixHere)];
     rows.push([r.scenario.name, r.rates.map((x) => fmt(x)).join(' / '), fmt(m), r.latencyRunRate !== undefined ? fmt(r.latencyRunRate) : '=', fmt(percentile(r.latencies, 50), 2),
-      fmt(percentile(r.latencies, 99), 2), fmt(r.bare), ratio(m, r.bare), ratio(r.scenario.postfix, r.scenario.smtpServer), `${fmt((100 * r.cpu) / r.wall)}%`, r.commits ? (r.writes / r.commits).toFixed(1) : '-']);
+      fmt(percentile(r.latencies, 99), 2), fmt(r.bare), ratio(m, r.bare), ...pf, ratio(r.scenario.postfix, r.scenario.smtpServer), `${fmt((100 * r.cpu) / r.wall)}%`, r.commits ? (r.writes / r.commits).toFixed(1) : '-']);
   }
   say(table(rows));
   say('');
+  if (results.some((r) => !Number.isNaN(r.postfixHere))) {
+    say(`vs Postfix 3.7 measured in this run (real queue, discard delivery; us/Postfix): ${results.map((r) => ratio(median(r.rates), r.postfixHere)).join(' / ')}   [c=1 / c=10 / c=50 / 100 KB c=10 / new conn]`);
+  }
   const ratios = (ref: (s: Scenario) => number) => results.map((r) => ratio(median(r.rates), ref(r.scenario))).join(' / ');
   const refs = (ref: (s: Scenario) => number) => results.map((r) => fmt(ref(r.scenario))).join(' / ');
   say(`vs Postfix 3.7 (${refs((s) => s.postfix)} msg/s): ${ratios((s) => s.postfix)}   [c=1 / c=10 / c=50 / 100 KB c=10 / new conn]`);
@@ -206,6 +214,24 @@ async function bench(engine: EngineProc, opts: Options): Promise<number> {
   if (problems.length === 0) return 0;
   process.stderr.write(`bench: broken:\n${problems.map((p) => `  ${p}`).join('\n')}\n`);
   return 1;
+}
+
+/** The scenario's load against a private Postfix (median msg/s of opts.runs runs), or NaN when it cannot run here. */
+async function measurePostfix(spec: LoadSpec, opts: Options, smtpSource: string | null, say: (s: string) => void): Promise<number> {
+  const pf = await startPostfixProc();
+  if ('unavailable' in pf) { say(`  Postfix runs skipped: ${pf.unavailable}`); return NaN; }
+  const rates: number[] = [];
+  try {
+    for (let i = 1; i <= opts.runs; i++) {
+      const r = opts.tool === 'builtin' ? await runBuiltin({ ...spec, port: pf.port }) : await runSmtpSource(smtpSource as string, { ...spec, port: pf.port });
+      if (r.error) { say(`  Postfix run ${i}: ${r.error}`); continue; }
+      rates.push(r.accepted / r.seconds);
+      say(`  Postfix run ${i}           ${fmt(r.accepted / r.seconds).padStart(6)} msg/s  (Postfix 3.7, real queue, discard)`);
+    }
+  } finally {
+    await pf.stop();
+  }
+  return rates.length ? median(rates) : NaN;
 }
 
 function largeCount(opts: Options): number {
