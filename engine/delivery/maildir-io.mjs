@@ -8,6 +8,7 @@
 // Trusts its caller for the paths: maildir.ts makes them safe and keeps them inside mailRoot.
 import fs from 'node:fs';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 
 /**
@@ -24,39 +25,53 @@ const knownBoxes = new Set();
 let copyBuffer = Buffer.alloc(0);
 
 /**
- * Deliver a batch; one result per job, in order. Never throws: a failure is a result.
+ * Deliver a batch; one result per job, in order. Never rejects: a failure is a result.
+ * Every file is written first, then all are fsynced at once (concurrent fsyncs share the file
+ * system's journal commits, where one after another each would wait for its own), then renamed;
+ * then each new/ folder of the batch is fsynced once.
  * @param {MaildirJob[]} jobs
- * @returns {MaildirResult[]}
+ * @returns {Promise<MaildirResult[]>}
  */
-export function deliverBatch(jobs) {
+export async function deliverBatch(jobs) {
+  const written = jobs.map(writeOne);
   /** @type {MaildirResult[]} */
-  const results = [];
+  const results = await Promise.all(written.map(async (w, i) => {
+    const job = /** @type {MaildirJob} */ (jobs[i]);
+    if ('key' in w) return w;
+    try {
+      await fsyncAsync(w.fd);
+      fs.closeSync(w.fd);
+      fs.renameSync(w.tmpPath, path.join(job.box, 'new', `${job.name},S=${w.size}`));
+      return /** @type {MaildirResult} */ ({ key: job.key, ok: true, size: w.size });
+    } catch (e) {
+      try { fs.closeSync(w.fd); } catch { /* already closed */ }
+      return fail(job, w.tmpPath, e);
+    }
+  }));
   /** @type {Map<string, number[]>} new/ folder -> indexes of the results renamed into it */
   const renamed = new Map();
-  for (const job of jobs) {
-    const r = writeOne(job);
-    results.push(r);
-    if (r.ok) {
-      const newDir = path.join(job.box, 'new');
-      const list = renamed.get(newDir) ?? [];
-      list.push(results.length - 1);
-      renamed.set(newDir, list);
-    }
-  }
-  for (const [newDir, indexes] of renamed) {
+  results.forEach((r, i) => {
+    if (!r.ok) return;
+    const newDir = path.join(/** @type {MaildirJob} */ (jobs[i]).box, 'new');
+    const list = renamed.get(newDir) ?? [];
+    list.push(i);
+    renamed.set(newDir, list);
+  });
+  await Promise.all([...renamed].map(async ([newDir, indexes]) => {
     try {
-      fsyncPath(newDir);
+      await fsyncPath(newDir);
     } catch (e) {
       // the files are in new/ but their names may not survive a crash: report, the queue retries
       for (const i of indexes) results[i] = failure(/** @type {MaildirJob} */ (jobs[i]).key, e);
     }
-  }
+  }));
   return results;
 }
 
 /**
+ * Write one job's file into tmp/ (not yet synced): its open descriptor, or the failure.
  * @param {MaildirJob} job
- * @returns {MaildirResult}
+ * @returns {{ fd: number, tmpPath: string, size: number } | MaildirResult}
  */
 function writeOne(job) {
   let tmpPath = '';
@@ -67,21 +82,28 @@ function writeOne(job) {
     }
     tmpPath = path.join(job.box, 'tmp', job.name);
     const fd = fs.openSync(tmpPath, 'wx', FILE_MODE);
-    let size = 0;
     try {
-      size += writeAll(fd, Buffer.from(job.top, 'utf8'));
-      size += copyFile(job.spoolPath, fd);
-      fs.fsyncSync(fd);
-    } finally {
+      const size = writeAll(fd, Buffer.from(job.top, 'utf8')) + copyFile(job.spoolPath, fd);
+      return { fd, tmpPath, size };
+    } catch (e) {
       fs.closeSync(fd);
+      throw e;
     }
-    fs.renameSync(tmpPath, path.join(job.box, 'new', `${job.name},S=${size}`));
-    return { key: job.key, ok: true, size };
   } catch (e) {
-    knownBoxes.delete(job.box);
-    if (tmpPath) fs.rmSync(tmpPath, { force: true });
-    return failure(job.key, e);
+    return fail(job, tmpPath, e);
   }
+}
+
+/**
+ * @param {MaildirJob} job
+ * @param {string} tmpPath
+ * @param {unknown} e
+ * @returns {MaildirResult}
+ */
+function fail(job, tmpPath, e) {
+  knownBoxes.delete(job.box); // the next attempt re-creates the folders if they went away
+  if (tmpPath) fs.rmSync(tmpPath, { force: true });
+  return failure(job.key, e);
 }
 
 /**
@@ -118,10 +140,13 @@ function writeAll(fd, buf) {
   return buf.length;
 }
 
+/** @type {(fd: number) => Promise<void>} */
+const fsyncAsync = promisify(fs.fsync);
+
 /** @param {string} p */
-function fsyncPath(p) {
+async function fsyncPath(p) {
   const fd = fs.openSync(p, 'r');
-  try { fs.fsyncSync(fd); } finally { fs.closeSync(fd); }
+  try { await fsyncAsync(fd); } finally { fs.closeSync(fd); }
 }
 
 /**
@@ -149,7 +174,7 @@ if (!isMainThread && parentPort && workerData?.role === 'relaylab-maildir') {
       scheduled = false;
       const batch = waiting;
       waiting = [];
-      port.postMessage(deliverBatch(batch));
+      void deliverBatch(batch).then((results) => port.postMessage(results));
     });
   });
 }

@@ -35,7 +35,7 @@ export class MaildirWriter {
     const job: MaildirJob = { ...input, key: ++this.key };
     const slot = this.inProcess ? undefined : this.slots[this.next++ % this.slots.length];
     const worker = slot && this.ensureWorker(slot);
-    if (!slot || !worker) return Promise.resolve(deliverBatch([job])[0] as MaildirResult);
+    if (!slot || !worker) return deliverBatch([job]).then((r) => r[0] as MaildirResult);
     return new Promise((resolve) => {
       slot.pending.set(job.key, resolve);
       if (slot.pending.size === 1) worker.ref(); // keep the process alive while a write is out
