@@ -2,10 +2,12 @@
 // (smtpd_token, extract_addr, smtpd_check_addr → trivial-rewrite resolve), in place of
 // smtp-server's stricter parser. Accepts what Postfix accepts (a bare local part, a trailing dot,
 // no angle brackets, "@" inside a quoted local part, "a@b@c", RFC 822 comments and phrases) and
-// answers what Postfix answers otherwise. ESMTP parameters come back in smtp-server's shape.
+// answers what Postfix answers otherwise. ESMTP parameters are checked after the address, as
+// Postfix does (esmtp-params.ts), and come back in smtp-server's shape.
 // Input is untrusted client text; the result is a plain value, never an exception.
 import { domainToASCII } from 'node:url';
 import net from 'node:net';
+import { declaresSmtputf8, FRESH_MAIL_STATE, mailParams, rcptParams, type EsmtpArgs, type MailParamState } from './esmtp-params';
 import { extractAddress } from './rfc822-address';
 
 export type AddressVerb = 'MAIL' | 'RCPT';
@@ -14,10 +16,8 @@ export type AddressVerb = 'MAIL' | 'RCPT';
 export interface ParsedAddress {
   /** The address in internal (unquoted) form, source route removed; '' for MAIL FROM:<>. */
   address: string;
-  /** ESMTP parameters, KEY upper-cased, xtext decoded; a bare keyword is `true`. */
-  args: Record<string, string | true> | false;
-  /** A parameter given twice (smtp-server answers 501 for it). */
-  duplicate?: string;
+  /** ESMTP parameters Postfix takes, KEY upper-cased, ENVID xtext decoded; a bare keyword is `true`. */
+  args: EsmtpArgs | false;
 }
 
 export interface AddressReply {
@@ -26,7 +26,13 @@ export interface AddressReply {
   text: string;
 }
 
-export type AddressResult = { ok: true; parsed: ParsedAddress } | { ok: false; reply: AddressReply };
+/**
+ * mailState (MAIL only, once the parameters were read): Postfix's SIZE/AUTH state after this
+ * command, kept even when it fails (see MailParamState); absent when the state is unchanged.
+ */
+export type AddressResult =
+  | { ok: true; parsed: ParsedAddress; mailState?: MailParamState }
+  | { ok: false; reply: AddressReply; mailState?: MailParamState };
 
 export interface AddressSyntaxOptions {
   /** Postfix $myhostname: what a bare local part is completed with while checking it. */
@@ -35,6 +41,8 @@ export interface AddressSyntaxOptions {
   isLocalDomain?: (domain: string) => boolean;
   /** RCPT only: the transaction's MAIL FROM carried SMTPUTF8 (MAIL reads its own parameters). */
   smtputf8?: boolean;
+  /** MAIL only: the SIZE/AUTH state Postfix kept from earlier MAIL commands (default: fresh). */
+  mailState?: Readonly<MailParamState>;
 }
 
 const SYNTAX: Record<AddressVerb, AddressReply> = {
@@ -72,9 +80,9 @@ export function parseAddressCommand(verb: AddressVerb, line: Buffer | string, op
   const target = argv[2]!;
   if (target.unterminated) return { ok: false, reply: BAD[verb] };
 
-  const params = parseParams(argv.slice(3).map((t) => t.text));
-  if (!params) return { ok: false, reply: BAD[verb] };
-  const smtputf8 = verb === 'MAIL' ? !!params.args && params.args.SMTPUTF8 !== undefined : !!opts.smtputf8;
+  // The address first (with SMTPUTF8 read early, as Postfix does), then the parameters in order.
+  const words = argv.slice(3).map((t) => t.text);
+  const smtputf8 = verb === 'MAIL' ? declaresSmtputf8(words) : !!opts.smtputf8;
 
   const address = extractAddress(target.text);
   if (address === undefined) return { ok: false, reply: BAD[verb] };
@@ -83,9 +91,12 @@ export function parseAddressCommand(verb: AddressVerb, line: Buffer | string, op
   } else if (!acceptable(address, opts, smtputf8)) {
     return { ok: false, reply: BAD[verb] };
   }
-  const parsed: ParsedAddress = { address, args: params.args };
-  if (params.duplicate !== undefined) parsed.duplicate = params.duplicate;
-  return { ok: true, parsed };
+  if (verb === 'RCPT') {
+    const p = rcptParams(words);
+    return p.ok ? { ok: true, parsed: { address, args: p.args } } : { ok: false, reply: p.reply };
+  }
+  const p = mailParams(words, opts.mailState ?? FRESH_MAIL_STATE);
+  return p.ok ? { ok: true, parsed: { address, args: p.args }, mailState: p.state } : { ok: false, reply: p.reply, mailState: p.state };
 }
 
 // ------------------------------------------------------------------ the command tokenizer
@@ -155,29 +166,6 @@ function quoted(s: string, from: number, open: string, close: string): { text: s
     }
   }
   return { text, end: i, closed: false };
-}
-
-// ------------------------------------------------------------------ ESMTP parameters (smtp-server's rules)
-
-const PARAM_CONTROL = /[\x00-\x1f\x7f-\x9f]/;
-
-function parseParams(words: string[]): { args: Record<string, string | true> | false; duplicate?: string } | undefined {
-  let args: Record<string, string | true> | false = false;
-  let duplicate: string | undefined;
-  for (const w of words) {
-    const eq = w.indexOf('=');
-    const key = (eq < 0 ? w : w.slice(0, eq)).toUpperCase();
-    if (key.trim() === '') continue;
-    let value: string | true = eq < 0 ? true : w.slice(eq + 1) || true;
-    if (typeof value === 'string') {
-      value = value.replace(/\+([0-9A-F]{2})/g, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16)));
-      if (PARAM_CONTROL.test(value)) return undefined;
-    }
-    if (!args) args = {};
-    if (Object.hasOwn(args, key)) duplicate = key;
-    args[key] = value;
-  }
-  return duplicate === undefined ? { args } : { args, duplicate };
 }
 
 // ------------------------------------------------------------------ smtpd_check_addr

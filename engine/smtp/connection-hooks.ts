@@ -11,15 +11,24 @@
 // - smtpd_hard_error_limit: 421 4.7.0 and close after too many error replies.
 // - AUTH hidden until TLS is up (smtp-server would offer it, then refuse it with 538).
 // - smtpd_data_restrictions before the 354, and Postfix's DATA sequence replies.
-// - a HELO/EHLO notification (smtp-server has no onHelo) and a close notification.
+// - a HELO/EHLO notification (smtp-server has no onHelo) and a close notification; the HELO name
+//   as Postfix keeps it (case as given, several words as one, " <>()\\\";@" shown as "?") and its
+//   "501 Syntax: EHLO hostname".
 // - smtpd_helo_required=no: MAIL, RCPT and DATA without HELO/EHLO (smtp-server always says 503).
-// - MAIL/RCPT address syntax as Postfix smtpd parses it (address-syntax.ts), Postfix's order of
-//   checks (503 before 501) and its reply texts.
-// - XCLIENT: Postfix starts the session over for the claimed client, so with delay_reject=no the
-//   client list runs again and its verdict replaces the 220 (a reject then keeps the session with
-//   503 5.7.0 for every command but QUIT, as at connect).
+// - MAIL/RCPT address syntax and ESMTP parameters as Postfix smtpd reads them (address-syntax.ts,
+//   esmtp-params.ts), Postfix's order of checks (503, then 501 address, then parameters, then the
+//   552 size limit, then the sender restrictions) and its reply texts; Postfix's SIZE/AUTH state
+//   kept between MAIL commands until its mail_reset (every smtp-server session reset, or a MAIL
+//   the sender restrictions refuse).
+// - XCLIENT: Postfix's attribute checks and replies (xclient-args.ts), who may send it (the client
+//   as claimed so far must be authorized), and the session starting over for the claimed client:
+//   HELO= becomes the HELO name (none without it), PROTO= the protocol (SMTP without it), no SASL
+//   login unless LOGIN=; with delay_reject=no the client list runs again and its verdict replaces
+//   the 220 (a reject then keeps the session with 503 5.7.0 for every command but QUIT, as at connect).
 import { SMTPConnection } from 'smtp-server/lib/smtp-connection';
-import { parseAddressCommand, type AddressResult, type AddressVerb, type ParsedAddress } from './address-syntax';
+import { parseAddressCommand, smtpdTokens, type AddressResult, type AddressVerb, type ParsedAddress } from './address-syntax';
+import { FRESH_MAIL_STATE, PARAM_REPLIES, type MailParamState } from './esmtp-params';
+import { parseXclient, postfixHeloName, type XclientClaim } from './xclient-args';
 import type { SMTPServer } from 'smtp-server';
 import type net from 'node:net';
 
@@ -27,6 +36,8 @@ export interface ConnectionHooks {
   greetWaitMs: number;
   /** smtpd_hard_error_limit: after this many 4xx/5xx replies, 421 and close. */
   hardErrorLimit: number;
+  /** message_size_limit: a MAIL SIZE= above it gets 552 5.3.4 (Postfix smtpd_check_size). */
+  messageSizeLimit: number;
   hostname: string;
   xclientAllowed(realIp: string): boolean;
   onHelo(sid: string, helo: string, esmtp: boolean): void;
@@ -40,17 +51,17 @@ export interface ConnectionHooks {
   /** Are we the final destination for this domain, for this session (the address it connected to)? */
   isLocalDomain(sid: string, domain: string): boolean;
   /**
-   * After an authorised XCLIENT, when smtp-server would send its new 220: what runs at connect,
-   * for the claimed client. An Error (responseCode; deniedFor = "name[addr]") replaces the 220.
+   * After an authorised XCLIENT, when smtp-server would send its new 220: the session as Postfix
+   * has it now (claim: HELO name, protocol, client name), then what runs at connect, for the
+   * claimed client. An Error (responseCode; deniedFor = "name[addr]") replaces the 220.
    */
-  afterXclient(sid: string): Promise<(Error & { responseCode?: number; deniedFor?: string }) | null>;
+  afterXclient(sid: string, claim: XclientClaim): Promise<(Error & { responseCode?: number; deniedFor?: string }) | null>;
 }
 
 type Callback = (...a: unknown[]) => void;
 interface Conn {
   id: string;
   remoteAddress: string;
-  _originalRemoteAddress?: string;
   _xClient: Map<string, string>;
   hostNameAppearsAs: string | false;
   openingCommand: string | false;
@@ -65,6 +76,8 @@ interface Conn {
   _refuse(err: Error & { responseCode?: number }, context?: string | false): void;
   _onCommand(command: Buffer, cb: () => void): void;
   _ready: boolean;
+  _resetSession(): void;
+  _transmissionType(): string;
   handler_HELO(command: Buffer, cb: Callback): void;
   handler_EHLO(command: Buffer, cb: Callback): void;
   handler_DATA(command: Buffer, cb: Callback): void;
@@ -73,7 +86,13 @@ interface Conn {
   handler_XCLIENT(command: Buffer, cb: Callback): void;
   _parseAddressCommand(name: string, command: Buffer): ParsedAddress | false;
   _sendGreeting(): void;
-  session: { envelope: { mailFrom: unknown; rcptTo: unknown[]; smtpUtf8?: boolean } };
+  session: {
+    envelope: { mailFrom: unknown; rcptTo: unknown[]; smtpUtf8?: boolean };
+    user?: unknown;
+    hostNameAppearsAs?: string | false;
+    openingCommand?: string | false;
+    transmissionType?: string;
+  };
   on(ev: string, fn: (...a: unknown[]) => void): void;
 }
 interface Parser {
@@ -91,6 +110,9 @@ interface InternalServer {
 }
 
 const ENHANCED = /^\d\.\d{1,3}\.\d{1,3} /;
+/** smtp-server's EHLO keyword for XCLIENT, and Postfix's (the attributes we take). */
+const XCLIENT_EHLO = 'XCLIENT NAME ADDR PORT PROTO HELO LOGIN';
+const XCLIENT_EHLO_POSTFIX = 'XCLIENT NAME ADDR PROTO HELO REVERSE_NAME PORT LOGIN DESTADDR DESTPORT';
 /**
  * Commands smtp-server refuses before HELO/EHLO that Postfix takes: MAIL when HELO is not
  * required; RCPT and DATA always (without a MAIL they get Postfix's own "need MAIL command" /
@@ -98,6 +120,8 @@ const ENHANCED = /^\d\.\d{1,3}\.\d{1,3} /;
  * AUTH keeps needing EHLO, as in Postfix.
  */
 const HELOLESS = new Set(['RCPT', 'DATA']);
+/** The HELO name smtp-server's own HELO/EHLO handler gets (it keeps one lower-cased word). */
+const HELO_STAND_IN = 'helo.stand-in.invalid';
 /** What smtp-server's "HELO seen?" test sees while a HELO-less command passes it (never kept). */
 const NO_HELO = '\0no-helo';
 
@@ -122,6 +146,7 @@ function patch(conn: Conn, h: ConnectionHooks, socket: net.Socket): void {
   const send = conn.send.bind(conn);
   let errors = 0;
   conn.send = (code, data, context) => {
+    if (Array.isArray(data)) data = data.map((l) => (l === XCLIENT_EHLO ? XCLIENT_EHLO_POSTFIX : l));
     send(code, data, typeof data === 'string' && ENHANCED.test(data) ? false : context);
     if (code >= 400 && code !== 421 && ++errors === h.hardErrorLimit) {
       send(421, `4.7.0 ${h.hostname} Error: too many errors`, false); // smtp-server closes after a 421
@@ -164,26 +189,38 @@ function patch(conn: Conn, h: ConnectionHooks, socket: net.Socket): void {
   const isSupported = conn._isSupported.bind(conn);
   conn._isSupported = (cmd) => (cmd === 'AUTH' && !conn.secure ? false : isSupported(cmd));
 
+  // Postfix re-evaluates smtpd_authorized_xclient_hosts for the client as claimed so far: a
+  // proxy may send XCLIENT again, a claimed client only if it is itself authorized (an address
+  // claimed as [UNAVAILABLE] is "unknown", never authorized; smtp-server keeps the old one).
+  let addrUnknown = false;
   const allowed = conn._proxyCommandAllowed.bind(conn);
   conn._proxyCommandAllowed = (command, option) => {
     if (command !== 'XCLIENT') return allowed(command, option);
-    return !conn._xClient.has('ADDR') && h.xclientAllowed(conn._originalRemoteAddress ?? conn.remoteAddress) && conn._isSupported(command);
+    return !addrUnknown && h.xclientAllowed(conn.remoteAddress) && conn._isSupported(command);
   };
 
+  // HELO/EHLO as Postfix helo_cmd/ehlo_cmd: "501 Syntax: EHLO hostname" without a name; more
+  // words are one name ("a b"); the HELO list run at HELO (delay_reject=no) sees the name as
+  // given; the name kept (the HELO list at RCPT, Received) is postfixHeloName's, case kept.
+  // smtp-server takes one word only and lower-cases it: it gets a stand-in, replaced after.
   for (const cmd of ['HELO', 'EHLO'] as const) {
     const key = `handler_${cmd}` as const;
     const orig = conn[key].bind(conn);
     conn[key] = (command, cb) => {
-      const arg = command.toString('utf8').trim().split(/\s+/)[1] ?? '';
-      const run = () => orig(command, (...a: unknown[]) => {
-        if (conn.hostNameAppearsAs) h.onHelo(conn.id, conn.hostNameAppearsAs, cmd === 'EHLO');
-        cb(...a);
-      });
-      if (!arg) { run(); return; } // smtp-server answers the syntax error itself
-      h.beforeHelo(conn.id, arg, cmd === 'EHLO').then((err) => {
-        if (!err) return run();
-        conn.send(err.responseCode ?? 554, err.message);
-        cb();
+      const words = smtpdTokens(command.toString('utf8')).slice(1).map((t) => t.text);
+      if (words.length === 0) { conn.send(501, `Syntax: ${cmd} hostname`, false); cb(); return; }
+      const given = words.join(' ');
+      const kept = postfixHeloName(given);
+      h.beforeHelo(conn.id, given, cmd === 'EHLO').then((err) => {
+        if (err) { conn.send(err.responseCode ?? 554, err.message); cb(); return; }
+        orig(Buffer.from(`${cmd} ${HELO_STAND_IN}`), (...a: unknown[]) => {
+          if (conn.hostNameAppearsAs === HELO_STAND_IN) {
+            conn.hostNameAppearsAs = kept;
+            conn.session.hostNameAppearsAs = kept;
+            h.onHelo(conn.id, kept, cmd === 'EHLO');
+          }
+          cb(...a);
+        });
       }, () => { conn.send(451, '4.3.0 Error: internal error, try again later'); cb(); });
     };
   }
@@ -201,8 +238,18 @@ function patch(conn: Conn, h: ConnectionHooks, socket: net.Socket): void {
     }, () => { conn.send(451, '4.3.0 Error: internal error, try again later'); cb(); });
   };
 
-  // MAIL/RCPT: Postfix's sequence checks first, then its address syntax (address-syntax.ts);
-  // smtp-server's handler runs on the parse we made (parameters as smtp-server reads them).
+  // Postfix's msg_size and sasl_sender between MAIL commands: cleared by its mail_reset(), which
+  // runs where smtp-server resets its session (RSET, HELO/EHLO, XCLIENT, STARTTLS, end of DATA).
+  let mailState: MailParamState = { ...FRESH_MAIL_STATE };
+  const resetSession = conn._resetSession.bind(conn);
+  conn._resetSession = () => {
+    mailState = { ...FRESH_MAIL_STATE };
+    resetSession();
+  };
+
+  // MAIL/RCPT: Postfix's sequence checks first, then its address syntax and ESMTP parameters
+  // (address-syntax.ts, esmtp-params.ts); smtp-server's handler runs on the parse we made (only
+  // parameters Postfix takes, each once, in values smtp-server's own checks let through).
   let lastParse: { command: Buffer; result: AddressResult } | undefined;
   const parse = (verb: AddressVerb, command: Buffer): AddressResult => {
     if (lastParse?.command === command) return lastParse.result;
@@ -210,6 +257,7 @@ function patch(conn: Conn, h: ConnectionHooks, socket: net.Socket): void {
       myhostname: h.hostname,
       isLocalDomain: (dom) => h.isLocalDomain(conn.id, dom),
       smtputf8: verb === 'RCPT' && !!conn.session.envelope.smtpUtf8,
+      mailState,
     });
     lastParse = { command, result };
     return result;
@@ -226,26 +274,49 @@ function patch(conn: Conn, h: ConnectionHooks, socket: net.Socket): void {
       if (verb === 'MAIL' && inTxn) { conn.send(503, '5.5.1 Error: nested MAIL command'); cb(); return; }
       if (verb === 'RCPT' && !inTxn) { conn.send(503, '5.5.1 Error: need MAIL command'); cb(); return; }
       const r = parse(verb, command);
+      if (r.mailState) mailState = r.mailState;
       if (!r.ok) { conn.send(r.reply.code, `${r.reply.status} ${r.reply.text}`); cb(); return; }
-      try { orig(command, cb); } finally { lastParse = undefined; }
+      if (verb === 'MAIL' && mailState.size > h.messageSizeLimit) {
+        const e = PARAM_REPLIES.sizeLimit;
+        conn.send(e.code, `${e.status} ${e.text}`);
+        cb();
+        return;
+      }
+      const done: Callback = verb === 'RCPT' ? cb : (...a) => {
+        // refused by the sender restrictions (delay_reject=no) or the listener: Postfix mail_reset
+        if (!conn.session.envelope.mailFrom) mailState = { ...FRESH_MAIL_STATE };
+        cb(...a);
+      };
+      try { orig(command, done); } finally { lastParse = undefined; }
     };
   }
 
-  // XCLIENT (Postfix xclient_cmd): the session starts over for the claimed client. smtp-server
-  // sends its 220 and then releases the parser; we hold both until the connect stage has run.
+  // XCLIENT (Postfix xclient_cmd): Postfix's checks and replies first, then smtp-server applies
+  // the attributes it knows; the session starts over for the claimed client. smtp-server sends
+  // its 220 and then releases the parser; we hold both until the connect stage has run.
   const sendGreeting = conn._sendGreeting.bind(conn);
   const xclient = conn.handler_XCLIENT.bind(conn);
   conn.handler_XCLIENT = (command, cb) => {
+    const line = command.toString('utf8');
+    const answer = (code: number, text: string) => { conn.send(code, text); cb(); };
+    if (conn.session.envelope.mailFrom) return answer(503, '5.5.1 Error: MAIL transaction in progress');
+    if (smtpdTokens(line).length < 2) return answer(501, '5.5.4 Syntax: XCLIENT attribute=value...');
+    if (!conn._proxyCommandAllowed('XCLIENT', 'useXClient')) return answer(550, '5.7.0 Error: insufficient authorization');
+    const x = parseXclient(line);
+    if (!x.ok) return answer(x.reply.code, `${x.reply.status} ${x.reply.text}`);
+    // smtp-server needs one attribute it knows; LOGIN=[UNAVAILABLE] changes nothing there.
+    const forward = Buffer.from(x.forward === 'XCLIENT' ? 'XCLIENT LOGIN=[UNAVAILABLE]' : x.forward);
     let verdict: Promise<void> | undefined;
     conn._sendGreeting = () => {
       conn._sendGreeting = sendGreeting;
-      verdict = h.afterXclient(conn.id).then((err) => {
+      startOver(x.claim);
+      verdict = h.afterXclient(conn.id, x.claim).then((err) => {
         if (!err) sendGreeting();
         else conn._refuse(err, false); // a deniedFor Error keeps the session (see _refuse above)
       }, () => { conn.send(421, `4.3.0 ${h.hostname} Error: internal error, try again later`); });
     };
     try {
-      xclient(command, (...a: unknown[]) => {
+      xclient(forward, (...a: unknown[]) => {
         conn._sendGreeting = sendGreeting;
         if (verdict) void verdict.then(() => cb(...a));
         else cb(...a);
@@ -254,6 +325,21 @@ function patch(conn: Conn, h: ConnectionHooks, socket: net.Socket): void {
       conn._sendGreeting = sendGreeting; // smtp-server's _onCommand answers 451 for a throwing handler
       throw e;
     }
+  };
+
+  /**
+   * Postfix after XCLIENT: the HELO name is HELO= or none (smtp-server keeps an earlier one when
+   * ADDR= is absent), the protocol PROTO= or SMTP (smtp-server keeps the EHLO it saw: that decides
+   * pipelining and "with ESMTP"), and no SASL login unless LOGIN= named one.
+   */
+  const startOver = (claim: XclientClaim): void => {
+    if (claim.addr !== undefined) addrUnknown = claim.addr === 'unknown';
+    conn.hostNameAppearsAs = claim.helo ?? false;
+    conn.openingCommand = claim.proto === 'ESMTP' ? 'EHLO' : conn.hostNameAppearsAs ? 'HELO' : false;
+    if (!claim.login) conn.session.user = false;
+    conn.session.hostNameAppearsAs = conn.hostNameAppearsAs;
+    conn.session.openingCommand = conn.openingCommand;
+    conn.session.transmissionType = conn._transmissionType();
   };
 
   if (conn._parser) watchPipelining(conn._parser, conn, () => h.onPipelining(conn.id));

@@ -70,7 +70,7 @@ export function createDataPhase(x: DataPhaseDeps) {
     const rcpts = st.rcpts.map((r) => r.rcpt);
     const prepended = fx.prepends.map((h) => `${h.replace(/[\r\n]+/g, ' ')}\r\n`).join('');
     const received = prepended + buildReceived({ helo: st.helo ?? session.hostNameAppearsAs ?? undefined, clientName: st.client.name, clientIp: st.client.ip,
-      hostname: config.hostname, esmtp: st.esmtp || session.openingCommand === 'EHLO', tls: st.tls, authUser: st.user, queueId: id,
+      hostname: config.hostname, esmtp: st.esmtp || session.openingCommand === 'EHLO', smtputf8: !!session.envelope.smtpUtf8, tls: st.tls, authUser: st.user, queueId: id,
       recipients: rcpts, date: new Date() });
     const filter = new DataFilter(config.limits.message_size_limit, config.hostname);
     let opened: SpoolFile | undefined;

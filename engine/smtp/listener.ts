@@ -25,6 +25,7 @@ import type { Users } from './users';
 import { attachConnectionHooks } from './connection-hooks';
 import { createOwnAddresses } from './own-addresses';
 import { createSmtpLogger } from './smtp-logger';
+import type { XclientClaim } from './xclient-args';
 
 export interface ListenerDeps {
   config: Config;
@@ -174,9 +175,8 @@ export async function startListener(d: ListenerDeps): Promise<RunningListener> {
         st.effects = [];
         const mayRelay = relayFrom.includes(st.client.net) || !!st.user;
         if (lc.role === 'submission' && !mayRelay) return cb(smtpError(530, '5.7.0', 'Authentication required'));
-        const size = Number(address.args && (address.args as Record<string, string>).SIZE);
-        if (Number.isFinite(size) && size > config.limits.message_size_limit) return cb(smtpError(552, '5.3.4', 'Message size exceeds fixed limit'));
-        // The address syntax was checked as Postfix does it (connection-hooks → address-syntax.ts).
+        // The address syntax, the ESMTP parameters and SIZE= against message_size_limit were
+        // checked as Postfix does it (connection-hooks → address-syntax.ts, esmtp-params.ts).
         st.txnCount++;
         st.queueId = newQueueId();
         const out = await evaluate('mail', session, st, { sender: address.address });
@@ -287,15 +287,22 @@ export async function startListener(d: ListenerDeps): Promise<RunningListener> {
     return st;
   }
 
-  /** After an authorised XCLIENT, policy sees the claimed client; the trace keeps both. */
-  function syncXclient(session: SMTPServerSession, st: SessionState): void {
+  /**
+   * After an authorised XCLIENT, policy sees the claimed client; the trace keeps both. With the
+   * claim (from afterXclient, each XCLIENT): the client name as Postfix has it (NAME= as given,
+   * "unknown" for [UNAVAILABLE]; unchanged without NAME=) and the claimed HELO.
+   */
+  function syncXclient(session: SMTPServerSession, st: SessionState, claim?: XclientClaim): void {
     const claimedIp = unmapV4(session.remoteAddress);
-    if (claimedIp === st.client.ip && !session.xClient?.has('NAME')) return;
-    if (st.xclientSeen && claimedIp === st.client.ip) return;
+    if (!claim) {
+      if (claimedIp === st.client.ip && !session.xClient?.has('NAME')) return;
+      if (st.xclientSeen && claimedIp === st.client.ip) return;
+    }
     st.xclientSeen = true;
-    const name = session.clientHostname && session.clientHostname !== `[${claimedIp}]` ? session.clientHostname : 'unknown';
+    const fromSession = session.clientHostname && session.clientHostname !== `[${claimedIp}]` ? session.clientHostname : 'unknown';
+    const name = claim ? claim.name ?? st.client.name : fromSession;
     st.client = { ip: claimedIp, port: Number(session.remotePort) || 0, name, net: d.classify(claimedIp) };
-    const helo = session.xClient?.get('HELO');
+    const helo = claim ? claim.helo : session.xClient?.get('HELO');
     const login = session.xClient?.get('LOGIN');
     bus.emit({ t: 'xclient', sid: st.sid, at: Date.now(), real: st.real,
       claimed: { ip: claimedIp, port: st.client.port, name, net: st.client.net, ...(helo ? { helo: String(helo) } : {}), ...(login ? { login: String(login) } : {}) } });
@@ -304,6 +311,7 @@ export async function startListener(d: ListenerDeps): Promise<RunningListener> {
   attachConnectionHooks(server, {
     greetWaitMs: lc.greet_wait,
     hardErrorLimit: config.limits.smtpd_hard_error_limit,
+    messageSizeLimit: config.limits.message_size_limit,
     hostname: config.hostname,
     xclientAllowed: (ip) => config.authorized_xclient_networks.includes(d.classify(unmapV4(ip))),
     onHelo: (sid, helo, esmtp) => {
@@ -326,16 +334,17 @@ export async function startListener(d: ListenerDeps): Promise<RunningListener> {
     },
     heloRequired: () => d.policy().heloRequired,
     isLocalDomain: (sid, dom) => isLocalDomain(sessionsById.get(sid), dom),
-    afterXclient: async (sid) => {
+    afterXclient: async (sid, claim) => {
       const st = sessions.get(sid);
       const session = st && sessionsById.get(sid);
       if (!st || !session) return null;
-      // Postfix xclient_cmd: the session starts over for the claimed client: HELO, AUTH and the
-      // defer_if_permit state from before are gone (smtp-server keeps a HELO only without ADDR,
-      // and a LOGIN= given in this XCLIENT), then the connect stage runs again.
-      syncXclient(session, st);
-      st.helo = session.hostNameAppearsAs || undefined;
-      if (!st.helo) st.esmtp = false;
+      // Postfix xclient_cmd: the session starts over for the claimed client: the HELO name is
+      // HELO= (or none), the protocol PROTO= (or SMTP), AUTH is gone unless LOGIN= named a user,
+      // the defer_if_permit state from before is gone; then the connect stage runs again. The
+      // HELO list does not run for HELO= (with delay_reject=yes it runs at RCPT on this name).
+      syncXclient(session, st, claim);
+      st.helo = claim.helo ?? undefined;
+      st.esmtp = claim.proto === 'ESMTP';
       if (!session.user) st.user = undefined;
       st.carry = {};
       if (d.policy().listsAt('connect').length === 0) return null;

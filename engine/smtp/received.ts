@@ -7,6 +7,8 @@ export interface ReceivedInput {
   clientIp: string;
   hostname: string;
   esmtp: boolean;
+  /** MAIL FROM had SMTPUTF8 (RFC 6531): "with UTF8SMTP…". */
+  smtputf8?: boolean;
   tls?: { protocol?: string; cipher?: string; bits?: number };
   authUser?: string;
   queueId: string;
@@ -14,9 +16,10 @@ export interface ReceivedInput {
   date: Date;
 }
 
-export function protocolName(esmtp: boolean, tls: boolean, auth: boolean): string {
+/** Postfix's "with" value: SMTP | ESMTP | UTF8SMTP, then S (TLS) and A (SASL) for the ESMTP ones. */
+export function protocolName(esmtp: boolean, tls: boolean, auth: boolean, smtputf8 = false): string {
   if (!esmtp) return 'SMTP';
-  return `ESMTP${tls ? 'S' : ''}${auth ? 'A' : ''}`;
+  return `${smtputf8 ? 'UTF8SMTP' : 'ESMTP'}${tls ? 'S' : ''}${auth ? 'A' : ''}`;
 }
 
 export function addressLiteral(ip: string): string {
@@ -30,7 +33,7 @@ export function buildReceived(r: ReceivedInput): string {
   if (r.tls?.protocol) {
     lines.push(`\t(using ${r.tls.protocol} with cipher ${r.tls.cipher ?? 'unknown'}${r.tls.bits ? ` (${r.tls.bits}/${r.tls.bits} bits)` : ''})`);
   }
-  const proto = protocolName(r.esmtp, !!r.tls, !!r.authUser);
+  const proto = protocolName(r.esmtp, !!r.tls, !!r.authUser, !!r.smtputf8);
   const forClause = r.recipients.length === 1 ? `\r\n\tfor <${r.recipients[0]}>` : '';
   lines.push(`\tby ${r.hostname} (Relay Lab) with ${proto} id ${r.queueId}${forClause}; ${mailDate(r.date)}`);
   return lines.join('\r\n') + '\r\n';

@@ -2,19 +2,22 @@
 // EHLO probe, XCLIENT ADDR/NAME (to act as the client), then the steps; "DATA" sends a small body
 // after a 354; a step starting with "PIPE " sends the rest, split on "|", in one write.
 // real: connect from ip (a loopback address) instead of sending EHLO probe + XCLIENT.
-export interface Case { id: string; profile: string; ip: string; name?: string; real?: boolean; steps: string[] }
+// xclient: more attributes for that XCLIENT (HELO=, PROTO=). exact: 4xx/5xx texts must agree too.
+export interface Case { id: string; profile: string; ip: string; name?: string; real?: boolean; xclient?: string; exact?: boolean; steps: string[] }
 
 const PUB = '192.0.2.50'; // a public client
 const NET = '127.0.0.9'; // inside mynetworks (127.0.0.0/8)
 const cases: Case[] = [];
 
-function tx(id: string, profile: string, ip: string, helo: string | null, from: string | null, to: string[], o: { data?: boolean; name?: string; real?: boolean } = {}): void {
+interface TxOptions { data?: boolean; name?: string; real?: boolean; xclient?: string; exact?: boolean }
+function tx(id: string, profile: string, ip: string, helo: string | null, from: string | null, to: string[], o: TxOptions = {}): void {
   const steps: string[] = [];
   if (helo !== null) steps.push(helo);
   if (from !== null) steps.push(`MAIL FROM:${from}`);
   for (const r of to) steps.push(`RCPT TO:${r}`);
   if (o.data) steps.push('DATA');
-  cases.push({ id, profile, ip, ...(o.name ? { name: o.name } : {}), ...(o.real ? { real: true } : {}), steps });
+  cases.push({ id, profile, ip, ...(o.name ? { name: o.name } : {}), ...(o.real ? { real: true } : {}), ...(o.xclient ? { xclient: o.xclient } : {}),
+    ...(o.exact ? { exact: true } : {}), steps });
 }
 
 // --- HELO syntax and helo_required (base = delay_reject yes, base_nd = no) ---
@@ -24,11 +27,14 @@ const HELOS: Array<[string, string]> = [
   ['double-dot', 'EHLO a..b.example'], ['trailing-dot', 'EHLO client.example.org.'], ['literal', 'EHLO [192.0.2.50]'],
   ['bad-literal', 'EHLO [300.1.1.1]'], ['bare-ip', 'EHLO 192.0.2.50'], ['numeric-tld', 'EHLO host.123'], ['empty', 'EHLO'],
   ['ipv6-literal', 'EHLO [IPv6:2001:db8::1]'], ['long-label', `EHLO ${'a'.repeat(64)}.example`],
+  // The name Postfix keeps: case as given, " <>()\\\";@" shown as "?", more words joined by a space.
+  ['mixed-case', 'EHLO LocalHost'], ['at-sign', 'EHLO a@b'], ['two-words', 'EHLO local host'], ['helo-two-words', 'HELO a@b c'],
+  ['helo-empty', 'HELO'], ['angle', 'EHLO <x.example>'], ['quoted', 'EHLO "a b".example'],
 ];
 for (const p of ['base', 'base_nd']) {
   for (const [n, h] of HELOS) {
-    tx(`${p}/helo-${n}/public`, p, PUB, h, '<s@example.org>', ['<u@relaylab.test>']);
-    tx(`${p}/helo-${n}/mynetworks`, p, NET, h, '<s@example.org>', ['<u@relaylab.test>']);
+    tx(`${p}/helo-${n}/public`, p, PUB, h, '<s@example.org>', ['<u@relaylab.test>'], { exact: true });
+    tx(`${p}/helo-${n}/mynetworks`, p, NET, h, '<s@example.org>', ['<u@relaylab.test>'], { exact: true });
   }
   tx(`${p}/no-helo`, p, PUB, null, '<s@example.org>', ['<u@relaylab.test>']);
 }
@@ -107,6 +113,7 @@ for (const p of ['access', 'access_nd']) {
 const HELO_KEYS = ['helo-reject', 'helo-defer', 'helo-ok', 'helo-warn', 'helo-num', 'helo-num4', 'helo-dunno', 'sub.parent', 'helo-class', 'helo-dip',
   'helo-dir', 'helo-hold', 'helo-discard', 'helo-prepend'];
 for (const p of ['access', 'access_nd']) for (const h of HELO_KEYS) tx(`${p}/helo-${h}`, p, PUB, `HELO ${h}.example`, '<s@example.org>', ['<u@relaylab.test>'], { data: true });
+for (const p of ['access', 'access_nd']) tx(`${p}/helo-mixed-case`, p, PUB, 'EHLO HELO-Reject.Example', '<s@example.org>', ['<u@relaylab.test>'], { exact: true });
 // The same HELO checks on a real connection (no XCLIENT), to tell an XCLIENT effect from a HELO-stage one.
 for (const h of ['helo-reject', 'helo-defer', 'helo-num', 'helo-dip']) tx(`access_nd/helo-${h}/real`, 'access_nd', '127.0.3.1', `HELO ${h}.example`, '<s@example.org>', ['<u@relaylab.test>'], { data: true, real: true });
 
@@ -152,5 +159,94 @@ tx('deferunauth/bounce-mynetworks-two', 'deferunauth', NET, 'EHLO client.example
 cases.push({ id: 'pipelining/helo-pipelined', profile: 'pipelining', ip: PUB, steps: ['HELO client.example.org', 'PIPE MAIL FROM:<s@example.org>|RCPT TO:<u@relaylab.test>|DATA'] });
 cases.push({ id: 'pipelining/ehlo-pipelined', profile: 'pipelining', ip: PUB, steps: ['EHLO client.example.org', 'PIPE MAIL FROM:<s@example.org>|RCPT TO:<u@relaylab.test>|DATA'] });
 cases.push({ id: 'pipelining/helo-lockstep', profile: 'pipelining', ip: PUB, steps: ['HELO client.example.org', 'MAIL FROM:<s@example.org>', 'RCPT TO:<u@relaylab.test>', 'DATA'] });
+
+// --- ESMTP parameters (Postfix mail_cmd/rcpt_cmd): which it knows, bad values, the order of checks ---
+const MAIL_PARAMS: Array<[string, string]> = [
+  ['unknown', 'FOO=bar'], ['unknown-bare', 'FOO'], ['xverp', 'XVERP'], ['requiretls', 'REQUIRETLS'], ['size-bare', 'SIZE'],
+  ['size-abc', 'SIZE=abc'], ['size-empty', 'SIZE='], ['size-xtext', 'SIZE=1+30'], ['size-over-limit', 'SIZE=99999999999'],
+  ['size-overflow', 'SIZE=99999999999999999999999'], ['size-leading-zeros', 'size=000000000000000000000000100'], ['size-twice', 'SIZE=1 SIZE=2'],
+  ['body-foo', 'BODY=foo'], ['body-binarymime', 'BODY=BINARYMIME'], ['body-8bitmime', 'body=8bitmime'], ['body-7bit', 'BODY=7BIT'],
+  ['body-bare', 'BODY'], ['smtputf8-value', 'SMTPUTF8=yes'], ['smtputf8-twice', 'SMTPUTF8 smtputf8'], ['ret-bad', 'RET=foo'],
+  ['ret-hdrs', 'ret=hdrs'], ['ret-twice', 'RET=FULL RET=HDRS'], ['ret-empty', 'RET='], ['envid-empty', 'ENVID='], ['envid-bad-xtext', 'ENVID=a+2'],
+  ['envid-ok', 'ENVID=x+2By'], ['envid-control', 'ENVID=a+0Db'], ['envid-twice', 'ENVID=a ENVID=b'], ['auth-null-twice', 'AUTH=<> AUTH=<>'],
+  ['auth-twice', 'AUTH=<a@example.org> AUTH=<b@example.org>'], ['auth-empty', 'AUTH='], ['bracket-word', '<x>'], ['no-key', '=x'],
+  ['unknown-then-bad', 'FOO SIZE=abc'], ['bad-then-unknown', 'SIZE=abc FOO'], ['all-known', 'SIZE=100 BODY=8BITMIME SMTPUTF8 RET=FULL ENVID=e1 AUTH=<>'],
+];
+for (const [n, p] of MAIL_PARAMS) tx(`base/mail-param-${n}`, 'base', PUB, 'EHLO client.example.org', `<s@example.org> ${p}`, ['<u@relaylab.test>'], { exact: true });
+tx('base/mail-param-bad-address-first', 'base', PUB, 'EHLO client.example.org', '<s@-bad.example> FOO', ['<u@relaylab.test>'], { exact: true });
+tx('base/mail-param-smtputf8-value-idn', 'base', PUB, 'EHLO client.example.org', '<s@bücher.example> SMTPUTF8=x', ['<u@relaylab.test>'], { exact: true });
+const RCPT_PARAMS: Array<[string, string]> = [
+  ['unknown', 'FOO'], ['size', 'SIZE=1'], ['body', 'BODY=8BITMIME'], ['notify-bad', 'NOTIFY=foo'], ['notify-never-and', 'NOTIFY=NEVER,SUCCESS'],
+  ['notify-empty', 'NOTIFY='], ['notify-bare', 'NOTIFY'], ['notify-twice', 'NOTIFY=DELAY NOTIFY=DELAY'], ['notify-empty-items', 'NOTIFY=success,,delay'],
+  ['notify-never', 'notify=never'], ['orcpt-no-type', 'ORCPT=rfc822'], ['orcpt-empty-type', 'ORCPT=;u@relaylab.test'], ['orcpt-empty-address', 'ORCPT=rfc822;'],
+  ['orcpt-bad-xtext', 'ORCPT=rfc822;a+zz'], ['orcpt-bad-utf8', 'ORCPT=utf-8;a\\x{zz}'], ['orcpt-utf8', 'ORCPT=utf-8;a\\x{41}b'],
+  ['orcpt-twice', 'ORCPT=rfc822;a@b ORCPT=rfc822;c@d'], ['dsn-ok', 'NOTIFY=SUCCESS,FAILURE ORCPT=rfc822;u+40relaylab.test'],
+];
+for (const [n, p] of RCPT_PARAMS) tx(`base/rcpt-param-${n}`, 'base', PUB, 'EHLO client.example.org', '<s@example.org>', [`<u@relaylab.test> ${p}`], { data: true, exact: true });
+tx('base/rcpt-param-bad-address-first', 'base', PUB, 'EHLO client.example.org', '<s@example.org>', ['<@> FOO'], { exact: true });
+// After HELO (not EHLO), and with no HELO at all: Postfix reads the parameters the same way.
+tx('base/mail-params-after-helo', 'base', PUB, 'HELO client.example.org', '<s@example.org> SIZE=100 BODY=8BITMIME SMTPUTF8 RET=HDRS ENVID=e1',
+  ['<u@relaylab.test> NOTIFY=SUCCESS ORCPT=rfc822;u@relaylab.test'], { data: true, exact: true });
+tx('base/mail-param-unknown-after-helo', 'base', PUB, 'HELO client.example.org', '<s@example.org> FOO', ['<u@relaylab.test>'], { exact: true });
+tx('base/rcpt-param-unknown-after-helo', 'base', PUB, 'HELO client.example.org', '<s@example.org>', ['<u@relaylab.test> FOO'], { exact: true });
+tx('access/no-helo-params', 'access', PUB, null, '<s@example.org> SIZE=100 BODY=7BIT', ['<u@relaylab.test> NOTIFY=NEVER'], { data: true, exact: true });
+tx('access/no-helo-param-unknown', 'access', PUB, null, '<s@example.org> XVERP', ['<u@relaylab.test>'], { exact: true });
+// Postfix keeps SIZE= and AUTH= from a failed MAIL until its mail_reset (RSET, HELO/EHLO, a MAIL
+// refused by the sender restrictions): a later MAIL without SIZE gets 552, a later AUTH= 503.
+const M = 'MAIL FROM:<s@example.org>';
+const sticky = (id: string, profile: string, steps: string[]) => cases.push({ id, profile, ip: PUB, exact: true, steps });
+sticky('base/mail-sticky-size', 'base', ['EHLO client.example.org', `${M} SIZE=99999999999 FOO`, M, 'RSET', M, 'RCPT TO:<u@relaylab.test>']);
+sticky('base/mail-sticky-size-ehlo', 'base', ['EHLO client.example.org', `${M} SIZE=99999999999`, M, 'EHLO client.example.org', M]);
+sticky('base/mail-sticky-auth', 'base', ['EHLO client.example.org', `${M} AUTH=<a@example.org> BODY=x`, `${M} BODY=8BITMIME AUTH=<c@example.org>`,
+  `${M} FOO AUTH=<c@example.org>`, 'HELO client.example.org', `${M} AUTH=<c@example.org>`, 'RCPT TO:<u@relaylab.test>']);
+sticky('base_nd/mail-sticky-size-before-sender-check', 'base_nd', ['EHLO client.example.org', 'MAIL FROM:<s@localhost> SIZE=99999999999',
+  'MAIL FROM:<s@localhost> AUTH=<x@example.org>', `${M} AUTH=<y@example.org>`]);
+sticky('base_nd/mail-sticky-reset-by-sender-reject', 'base_nd', ['EHLO client.example.org', 'MAIL FROM:<s@localhost> AUTH=<x@example.org>',
+  `${M} AUTH=<y@example.org>`, 'RCPT TO:<u@relaylab.test>']);
+
+// --- XCLIENT HELO= and PROTO= (Postfix xclient_cmd): the claimed HELO is the session's HELO name ---
+// delay_reject=yes: the HELO list judges it at RCPT; delay_reject=no: the HELO list never runs for it.
+const XHELOS: Array<[string, string]> = [
+  ['fqdn', 'client.example.org'], ['nonfqdn', 'localhost'], ['neutered', 'a@b'], ['xtext-space', 'a+20b'], ['underscore', 'bad_host.example'],
+  ['literal', '[192.0.2.50]'], ['bare-ip', '192.0.2.50'], ['unavailable', '[UNAVAILABLE]'], ['tempunavail', '[TEMPUNAVAIL]'],
+];
+for (const p of ['base', 'base_nd']) {
+  for (const [n, h] of XHELOS) {
+    tx(`${p}/xclient-helo-${n}/public`, p, PUB, null, '<s@example.org>', ['<u@relaylab.test>'], { data: true, xclient: `HELO=${h}`, exact: true });
+    tx(`${p}/xclient-helo-${n}/mynetworks`, p, NET, null, '<s@example.org>', ['<u@relaylab.test>'], { xclient: `HELO=${h}`, exact: true });
+  }
+  tx(`${p}/xclient-no-helo`, p, PUB, null, '<s@example.org>', ['<u@relaylab.test>'], { exact: true });
+  tx(`${p}/xclient-helo-then-ehlo`, p, PUB, 'EHLO localhost', '<s@example.org>', ['<u@relaylab.test>'], { xclient: 'HELO=client.example.org', exact: true });
+  tx(`${p}/xclient-helo-then-refused-helo`, p, PUB, 'HELO bad!host', '<s@example.org>', ['<u@relaylab.test>'], { xclient: 'HELO=client.example.org', exact: true });
+}
+for (const p of ['access', 'access_nd']) {
+  for (const h of ['helo-reject', 'helo-defer', 'helo-ok', 'helo-num', 'helo-num4', 'helo-dip', 'helo-dir', 'sub.parent', 'helo-class', 'helo-discard']) {
+    tx(`${p}/xclient-helo-${h}`, p, PUB, null, '<s@example.org>', ['<u@relaylab.test>', '<u@other.example>'], { data: true, xclient: `HELO=${h}.example`, exact: true });
+  }
+  tx(`${p}/xclient-helo-dip-client-dir`, p, '192.0.2.14', null, '<s@example.org>', ['<u@relaylab.test>'], { xclient: 'HELO=helo-dip.example', exact: true });
+  tx(`${p}/xclient-helo-ok-client-reject`, p, '192.0.2.11', null, '<s@example.org>', ['<u@relaylab.test>'], { xclient: 'HELO=helo-ok.example', exact: true });
+  // XCLIENT without HELO= forgets the HELO from before; with HELO= it replaces it (no ADDR= here).
+  const L = '127.0.0.1';
+  cases.push({ id: `${p}/xclient-forgets-helo`, profile: p, ip: L, real: true, exact: true,
+    steps: ['EHLO helo-reject.example', 'XCLIENT NAME=foo.example', M, 'RCPT TO:<u@relaylab.test>'] });
+  cases.push({ id: `${p}/xclient-replaces-helo`, profile: p, ip: L, real: true, exact: true,
+    steps: ['EHLO helo-ok.example', 'XCLIENT NAME=foo.example HELO=helo-defer.example', M, 'RCPT TO:<u@relaylab.test>'] });
+}
+// PROTO=: an XCLIENT session is SMTP unless PROTO=ESMTP, and only ESMTP may pipeline MAIL/RCPT.
+for (const [n, x] of [['default', 'HELO=client.example.org'], ['esmtp', 'HELO=client.example.org PROTO=ESMTP'], ['smtp', 'HELO=client.example.org PROTO=SMTP'],
+  ['esmtp-lower', 'HELO=client.example.org PROTO=esmtp'], ['esmtp-no-helo', 'PROTO=ESMTP']] as const) {
+  cases.push({ id: `pipelining/xclient-proto-${n}`, profile: 'pipelining', ip: PUB, xclient: x, exact: true,
+    steps: ['PIPE MAIL FROM:<s@example.org>|RCPT TO:<u@relaylab.test>|DATA'] });
+}
+// XCLIENT's own checks and replies, from the authorized proxy (a real connection from 127.0.0.1).
+cases.push({ id: 'access/xclient-syntax', profile: 'access', ip: '127.0.0.1', real: true, exact: true, steps: [
+  'EHLO probe.relaylab.test', 'XCLIENT', 'XCLIENT FOO=bar', 'XCLIENT NAME', 'XCLIENT NAME=', 'XCLIENT NAME=bad!name', 'XCLIENT NAME=a+01b',
+  'XCLIENT ADDR=300.1.1.1', 'XCLIENT ADDR=a@b', 'XCLIENT PORT=123456', 'XCLIENT PORT=x', 'XCLIENT PROTO=FOO', 'XCLIENT PROTO=LMTP', 'XCLIENT HELO=',
+  'XCLIENT DESTADDR=x', 'XCLIENT DESTPORT=999999', `XCLIENT HELO=${'a'.repeat(256)}`, 'XCLIENT BAD=1 NAME', 'XCLIENT DESTADDR=127.0.0.1 DESTPORT=25',
+  'XCLIENT REVERSE_NAME=x.example', 'XCLIENT LOGIN=[UNAVAILABLE]', 'XCLIENT PORT=[UNAVAILABLE] NAME=[TEMPUNAVAIL]', 'EHLO a.example', M,
+  'XCLIENT NAME=x.example', 'RSET', 'XCLIENT ADDR=192.0.2.60', 'XCLIENT NAME=y.example'] });
+cases.push({ id: 'base/xclient-addr-unavailable', profile: 'base', ip: '127.0.0.1', real: true, exact: true, steps: [
+  'HELO x.example', 'XCLIENT ADDR=[UNAVAILABLE]', M, 'XCLIENT NAME=x.example'] });
+cases.push({ id: 'base/xclient-from-public', profile: 'base', ip: PUB, exact: true, steps: ['XCLIENT HELO=x.example', 'XCLIENT', 'EHLO client.example.org', M, 'XCLIENT HELO=y.example'] });
 
 export const CASES: readonly Case[] = cases;

@@ -1,6 +1,7 @@
 // The smtp-server bridges that make the engine answer as Postfix 3.7 does (connection-hooks.ts):
-// helo_required=no, Postfix's MAIL/RCPT address syntax, u@[our own address] as a local
-// destination, and XCLIENT re-running the client list with delay_reject=no. End to end on
+// helo_required=no, Postfix's MAIL/RCPT address syntax and ESMTP parameters, u@[our own address]
+// as a local destination, XCLIENT re-running the client list with delay_reject=no, and XCLIENT
+// HELO=/PROTO= as the session's HELO name and protocol (policy, Received). End to end on
 // loopback with a real engine; the replies are the ones the private Postfix gives in
 // test/differential.
 import fs from 'node:fs';
@@ -9,16 +10,17 @@ import { maildirFiles, startTestEngine, waitFor, type TestEngine } from '../help
 import { RawSmtp } from '../helpers/smtp-script';
 
 const CLIENT_TABLE = 'inline:{ { 192.0.2.11=REJECT client refused here }, { 192.0.2.12=DEFER client deferred }, { 192.0.2.13=DEFER_IF_PERMIT client maybe }, { 192.0.2.28=421 4.7.0 closing now } }';
+const HELO_LIST = ['check_helo_access inline:{ { helo-reject.example=REJECT bad helo } }', 'reject_non_fqdn_helo_hostname'];
 const engines: TestEngine[] = [];
-let strict: TestEngine; // helo_required yes, delay_reject yes (the defaults)
-let relaxed: TestEngine; // helo_required no, delay_reject no, a client list
+let strict: TestEngine; // helo_required yes, delay_reject yes (the defaults), a HELO list
+let relaxed: TestEngine; // helo_required no, delay_reject no, a client list and the same HELO list
 
 beforeAll(async () => {
   const base = { networks: { local: ['127.0.0.0/8'], vpn: [] }, authorized_xclient_networks: ['local'] };
-  strict = await startTestEngine(base);
+  strict = await startTestEngine({ ...base, policy: { helo: HELO_LIST } });
   relaxed = await startTestEngine({
     ...base,
-    policy: { helo_required: false, delay_reject: false, client: [`check_client_access ${CLIENT_TABLE}`],
+    policy: { helo_required: false, delay_reject: false, client: [`check_client_access ${CLIENT_TABLE}`], helo: HELO_LIST,
       relay: ['permit_mynetworks', 'reject_unauth_destination'] },
   });
   engines.push(strict, relaxed);
@@ -28,12 +30,12 @@ afterAll(async () => {
   for (const e of engines) { await e.stop(); fs.rmSync(e.dataDir, { recursive: true, force: true }); }
 });
 
-/** A session that claims to come from `ip` (a public client unless it is in 127/8). */
-async function as(te: TestEngine, ip: string): Promise<RawSmtp> {
+/** A session that claims to come from `ip` (a public client unless it is in 127/8); `more`: more XCLIENT attributes. */
+async function as(te: TestEngine, ip: string, more = ''): Promise<RawSmtp> {
   const c = await RawSmtp.connect(te.port('mx'));
   await c.reply();
   await c.cmd('EHLO probe.relaylab.test');
-  const r = await c.cmd(`XCLIENT ADDR=${ip} NAME=[UNAVAILABLE]`);
+  const r = await c.cmd(`XCLIENT ADDR=${ip} NAME=[UNAVAILABLE]${more ? ` ${more}` : ''}`);
   expect(r).toMatch(/^220 /);
   return c;
 }
@@ -100,12 +102,120 @@ describe('MAIL/RCPT address syntax (Postfix smtpd, strict_rfc821_envelopes=no)',
     c.close();
   });
 
-  it('ESMTP parameters still work as smtp-server reads them', async () => {
+});
+
+describe('ESMTP parameters (Postfix mail_cmd / rcpt_cmd)', () => {
+  it('MAIL: unknown ones get 555, bad values 501/552, known ones pass (also after HELO)', async () => {
+    const c = await as(strict, '192.0.2.50');
+    await c.cmd('HELO client.example.org');
+    expect(await c.cmd('MAIL FROM:<s@example.org> FOO=bar')).toBe('555 5.5.4 Unsupported option: FOO=bar');
+    expect(await c.cmd('MAIL FROM:<s@example.org> BODY=foo')).toBe('555 5.5.4 Unsupported option: BODY=foo');
+    expect(await c.cmd('MAIL FROM:<s@example.org> SIZE=abc')).toBe('501 5.5.4 Bad message size syntax');
+    expect(await c.cmd('MAIL FROM:<s@example.org> RET=foo')).toBe('501 5.5.4 Bad RET parameter syntax');
+    expect(await c.cmd('MAIL FROM:<s@example.org> ENVID=')).toBe('501 5.5.4 Bad ENVID parameter syntax');
+    expect(await c.cmd('MAIL FROM:<s@example.org> SIZE=99999999999999999999999')).toBe('552 5.3.4 Message size exceeds file system imposed limit');
+    expect(await c.cmd('MAIL FROM:<s@example.org> SIZE=1 SIZE=2 BODY=8BITMIME SMTPUTF8 RET=HDRS ENVID=e1 AUTH=<>')).toMatch(/^250 2\.1\.0/);
+    expect(await c.cmd('RCPT TO:<u@relaylab.test> NOTIFY=NEVER,SUCCESS')).toBe('501 5.5.4 Error: Bad NOTIFY parameter syntax');
+    expect(await c.cmd('RCPT TO:<u@relaylab.test> ORCPT=rfc822')).toBe('501 5.5.4 Error: Bad ORCPT parameter syntax');
+    expect(await c.cmd('RCPT TO:<u@relaylab.test> SIZE=1')).toBe('555 5.5.4 Unsupported option: SIZE=1');
+    expect(await c.cmd('RCPT TO:<u@relaylab.test> NOTIFY=SUCCESS,FAILURE ORCPT=rfc822;u@relaylab.test')).toMatch(/^250 2\.1\.5/);
+    c.close();
+  });
+
+  it('SIZE= over message_size_limit is 552, and it sticks to later MAIL commands until RSET', async () => {
     const c = await as(strict, '192.0.2.50');
     await c.cmd('EHLO client.example.org');
-    expect(await c.cmd('MAIL FROM:<s@example.org> SIZE=999999999')).toMatch(/^552 5\.3\.4/);
-    expect(await c.cmd('MAIL FROM:<s@example.org> SIZE=1 SIZE=2')).toMatch(/^501 .*duplicate SIZE/);
-    expect(await c.cmd('MAIL FROM:<s@example.org> BODY=8BITMIME')).toMatch(/^250 2\.1\.0/);
+    expect(await c.cmd('MAIL FROM:<s@example.org> SIZE=999999999')).toBe('552 5.3.4 Message size exceeds fixed limit');
+    expect(await c.cmd('MAIL FROM:<s@example.org>')).toBe('552 5.3.4 Message size exceeds fixed limit');
+    expect(await c.cmd('MAIL FROM:<s@example.org> AUTH=<a@example.org> FOO')).toBe('555 5.5.4 Unsupported option: FOO');
+    expect(await c.cmd('MAIL FROM:<s@example.org> AUTH=<b@example.org>')).toBe('503 5.5.4 Error: multiple AUTH= options');
+    expect(await c.cmd('RSET')).toMatch(/^250/);
+    expect(await c.cmd('MAIL FROM:<s@example.org> AUTH=<b@example.org>')).toMatch(/^250 2\.1\.0/);
+    c.close();
+  });
+});
+
+describe('the HELO name as Postfix keeps it (helo_cmd / ehlo_cmd)', () => {
+  it('case as given, several words as one, "@" and " " as "?"; no name is 501 without a status', async () => {
+    const c = await as(strict, '192.0.2.50');
+    expect(await c.cmd('EHLO')).toBe('501 Syntax: EHLO hostname');
+    expect(await c.cmd('HELO')).toBe('501 Syntax: HELO hostname');
+    expect(await c.cmd('EHLO Mixed.Example a@b')).toMatch(/^250-/);
+    await c.cmd('MAIL FROM:<s@example.org>');
+    expect(await c.cmd('RCPT TO:<u@relaylab.test>')).toBe('504 5.5.2 <Mixed.Example?a?b>: Helo command rejected: need fully-qualified hostname');
+    c.close();
+    const d = await as(strict, '127.0.0.9');
+    await d.cmd('EHLO Mixed.Example');
+    await d.cmd('MAIL FROM:<s@example.org>');
+    await d.cmd('RCPT TO:<mixedhelo@relaylab.test>');
+    await d.cmd('DATA');
+    expect(await d.cmd('Subject: helo case\r\n\r\nbody\r\n.')).toMatch(/^250 2\.0\.0/);
+    d.close();
+    await waitFor(() => maildirFiles(strict.dataDir, 'relaylab.test', 'mixedhelo').length > 0, 10_000, 'mixedhelo delivery');
+    expect(fs.readFileSync(maildirFiles(strict.dataDir, 'relaylab.test', 'mixedhelo')[0] as string, 'utf8')).toMatch(/^Received: from Mixed\.Example \(/m);
+  });
+});
+
+describe('XCLIENT HELO= and PROTO= (Postfix xclient_cmd)', () => {
+  it('HELO= is the HELO name: MAIL needs no EHLO, Received names it "with SMTP"; the trace shows it', async () => {
+    const c = await as(strict, '192.0.2.50', 'HELO=claimed.example');
+    expect(await c.cmd('MAIL FROM:<s@example.org>')).toMatch(/^250 2\.1\.0/);
+    expect(await c.cmd('RCPT TO:<xhelo@relaylab.test>')).toMatch(/^250 2\.1\.5/);
+    expect(await c.cmd('DATA')).toMatch(/^354/);
+    expect(await c.cmd('Subject: xclient helo\r\n\r\nbody\r\n.')).toMatch(/^250 2\.0\.0/);
+    c.close();
+    await waitFor(() => maildirFiles(strict.dataDir, 'relaylab.test', 'xhelo').length > 0, 10_000, 'xhelo delivery');
+    const text = fs.readFileSync(maildirFiles(strict.dataDir, 'relaylab.test', 'xhelo')[0] as string, 'utf8');
+    expect(text).toMatch(/^Received: from claimed\.example \(unknown \[192\.0\.2\.50\]\)\r\n\tby mx\.relaylab\.test \(Relay Lab\) with SMTP id /m);
+    strict.engine.committer.flush(); // the trace is written lazily
+    const xs = [];
+    for (const s of await strict.engine.api['sessions.list']({ q: '' })) xs.push(...(await strict.engine.api['sessions.get']({ sid: s.sid })).events);
+    expect(xs.some((e) => e.t === 'xclient' && e.claimed.ip === '192.0.2.50' && e.claimed.helo === 'claimed.example')).toBe(true);
+  });
+
+  it('PROTO=ESMTP makes it "with ESMTP"; without HELO= the HELO from before is gone', async () => {
+    const c = await as(strict, '192.0.2.50', 'HELO=claimed.example PROTO=ESMTP');
+    await c.cmd('MAIL FROM:<s@example.org>');
+    await c.cmd('RCPT TO:<xproto@relaylab.test>');
+    await c.cmd('DATA');
+    expect(await c.cmd('Subject: xclient proto\r\n\r\nbody\r\n.')).toMatch(/^250 2\.0\.0/);
+    expect(await c.cmd('XCLIENT NAME=[UNAVAILABLE]')).toBe('550 5.7.0 Error: insufficient authorization');
+    c.close();
+    await waitFor(() => maildirFiles(strict.dataDir, 'relaylab.test', 'xproto').length > 0, 10_000, 'xproto delivery');
+    expect(fs.readFileSync(maildirFiles(strict.dataDir, 'relaylab.test', 'xproto')[0] as string, 'utf8')).toMatch(/^\tby mx\.relaylab\.test \(Relay Lab\) with ESMTP id /m);
+    const d = await RawSmtp.connect(strict.port('mx'));
+    await d.reply();
+    await d.cmd('EHLO probe.relaylab.test');
+    expect(await d.cmd('XCLIENT NAME=proxy.example')).toMatch(/^220 /);
+    expect(await d.cmd('MAIL FROM:<s@example.org>')).toBe('503 5.5.1 Error: send HELO/EHLO first');
+    d.close();
+  });
+
+  it('delay_reject=yes: the HELO list judges the claimed HELO at RCPT; delay_reject=no: never', async () => {
+    for (const [helo, want] of [['helo-reject.example', '554 5.7.1 <helo-reject.example>: Helo command rejected: bad helo'],
+      ['localhost', '504 5.5.2 <localhost>: Helo command rejected: need fully-qualified hostname'], ['a@b', '504 5.5.2 <a?b>: Helo command rejected: need fully-qualified hostname']]) {
+      const c = await as(strict, '192.0.2.50', `HELO=${helo}`);
+      await c.cmd('MAIL FROM:<s@example.org>');
+      expect(await c.cmd('RCPT TO:<u@relaylab.test>')).toBe(want);
+      c.close();
+      const d = await as(relaxed, '192.0.2.50', `HELO=${helo}`);
+      await d.cmd('MAIL FROM:<s@example.org>');
+      expect(await d.cmd('RCPT TO:<u@relaylab.test>')).toMatch(/^250 2\.1\.5/);
+      d.close();
+    }
+  });
+
+  it('Postfix\'s replies for bad attributes, and who may send it', async () => {
+    const c = await RawSmtp.connect(strict.port('mx'));
+    await c.reply();
+    expect(await c.cmd('XCLIENT')).toBe('501 5.5.4 Syntax: XCLIENT attribute=value...');
+    expect(await c.cmd('XCLIENT PROTO=LMTP')).toBe('501 5.5.4 Bad PROTO syntax: LMTP');
+    expect(await c.cmd('XCLIENT FOO=1')).toBe('501 5.5.4 Bad XCLIENT attribute name: FOO');
+    expect(await c.cmd('XCLIENT NAME=bad!name')).toBe('501 5.5.4 Bad NAME syntax: bad!name');
+    expect(await c.cmd('XCLIENT DESTADDR=127.0.0.1 DESTPORT=25')).toMatch(/^220 /);
+    expect(await c.cmd('EHLO client.example.org')).toContain('XCLIENT NAME ADDR PROTO HELO REVERSE_NAME PORT LOGIN DESTADDR DESTPORT');
+    await c.cmd('MAIL FROM:<s@example.org>');
+    expect(await c.cmd('XCLIENT HELO=x.example')).toBe('503 5.5.1 Error: MAIL transaction in progress');
     c.close();
   });
 });

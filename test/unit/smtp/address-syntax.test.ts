@@ -5,7 +5,7 @@ import { literalAddress, parseAddressCommand, resolvedAddress, smtpdTokens, vali
 
 const ours = (d: string) => ['relaylab.test'].includes(d.toLowerCase().replace(/\.$/, ''));
 const opts = { myhostname: 'mx.relaylab.test', isLocalDomain: ours };
-const mail = (line: string, o = opts): AddressResult => parseAddressCommand('MAIL', Buffer.from(`MAIL FROM:${line}`), o);
+const mail = (line: string, o: Parameters<typeof parseAddressCommand>[2] = opts): AddressResult => parseAddressCommand('MAIL', Buffer.from(`MAIL FROM:${line}`), o);
 const rcpt = (line: string, o: Parameters<typeof parseAddressCommand>[2] = opts): AddressResult => parseAddressCommand('RCPT', Buffer.from(`RCPT TO:${line}`), o);
 const address = (r: AddressResult) => (r.ok ? r.parsed.address : `${r.reply.code} ${r.reply.status} ${r.reply.text}`);
 
@@ -117,33 +117,46 @@ describe('parseAddressCommand: engine rules beyond Postfix (MTA-SEMANTICS §8.2)
   });
 });
 
-describe('parseAddressCommand: ESMTP parameters in smtp-server\'s shape', () => {
-  it('upper-cases keys, decodes xtext, keeps bare keywords as true', () => {
+describe('parseAddressCommand: ESMTP parameters (Postfix mail_cmd/rcpt_cmd), in smtp-server\'s shape', () => {
+  it('upper-cases keys, decodes ENVID xtext, keeps bare keywords as true', () => {
     const r = mail('<s@example.org> size=100 BODY=8BITMIME SMTPUTF8 ENVID=a+2Bb');
     expect(r.ok && r.parsed).toEqual({ address: 's@example.org', args: { SIZE: '100', BODY: '8BITMIME', SMTPUTF8: true, ENVID: 'a+b' } });
   });
 
   it('no parameters: args is false', () => {
-    expect(mail('<s@example.org>')).toEqual({ ok: true, parsed: { address: 's@example.org', args: false } });
+    expect(mail('<s@example.org>')).toEqual({ ok: true, parsed: { address: 's@example.org', args: false }, mailState: { size: 0, auth: false } });
   });
 
-  it('flags a duplicate parameter (smtp-server answers 501 for it)', () => {
+  it('a parameter Postfix takes twice comes through once (the last), never as a duplicate', () => {
     const r = mail('<s@example.org> SIZE=1 SIZE=2');
-    expect(r.ok && r.parsed.duplicate).toBe('SIZE');
+    expect(r.ok && r.parsed.args).toEqual({ SIZE: '2' });
   });
 
-  it('"KEY=" is a bare keyword, as in smtp-server', () => {
-    const r = rcpt('<u@relaylab.test> NOTIFY=');
-    expect(r.ok && r.parsed.args).toEqual({ NOTIFY: true });
+  it('the address is checked before the parameters', () => {
+    expect(address(mail('<s@-bad.example> FOO=1'))).toBe(BAD_SENDER);
+    expect(address(rcpt('<@> NOTIFY=x'))).toBe(BAD_RCPT);
   });
 
-  it('refuses a control character smuggled through xtext', () => {
-    expect(address(mail('<s@example.org> ENVID=a+0D+0Ab'))).toBe(BAD_SENDER);
+  it('refuses unknown and bad parameters with Postfix\'s replies', () => {
+    expect(address(mail('<s@example.org> ENVID=a+0D+0Ab'))).toBe('501 5.5.4 Bad ENVID parameter syntax');
+    expect(address(mail('<s@example.org> FOO=bar'))).toBe('555 5.5.4 Unsupported option: FOO=bar');
+    expect(address(rcpt('<u@relaylab.test> NOTIFY='))).toBe('501 5.5.4 Error: Bad NOTIFY parameter syntax');
   });
 
-  it('RCPT parameters come through unchanged', () => {
+  it('SMTPUTF8 lets a non-ASCII domain through only as the exact keyword', () => {
+    expect(address(mail('<s@bücher.example> SMTPUTF8'))).toBe('s@bücher.example');
+    expect(address(mail('<s@bücher.example> SMTPUTF8=yes'))).toBe(BAD_SENDER);
+  });
+
+  it('RCPT parameters come through', () => {
     const r = rcpt('<u@relaylab.test> NOTIFY=SUCCESS,FAILURE ORCPT=rfc822;u@relaylab.test');
     expect(r.ok && r.parsed.args).toEqual({ NOTIFY: 'SUCCESS,FAILURE', ORCPT: 'rfc822;u@relaylab.test' });
+  });
+
+  it('MAIL reports Postfix\'s SIZE/AUTH state, also when it fails', () => {
+    const r = mail('<s@example.org> SIZE=99999999999 AUTH=<a@b> FOO');
+    expect(r).toMatchObject({ ok: false, mailState: { size: 99999999999, auth: true } });
+    expect(address(mail('<s@example.org> AUTH=<x>', { ...opts, mailState: { size: 0, auth: true } }))).toBe('503 5.5.4 Error: multiple AUTH= options');
   });
 });
 

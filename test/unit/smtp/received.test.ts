@@ -22,6 +22,8 @@ describe('buildReceived (Postfix format, MTA-SEMANTICS §4.1)', () => {
 
   it('protocol names', () => {
     expect([protocolName(false, false, false), protocolName(true, false, false), protocolName(true, true, false), protocolName(true, true, true)]).toEqual(['SMTP', 'ESMTP', 'ESMTPS', 'ESMTPSA']);
+    // SMTPUTF8 (MTA-SEMANTICS §4.1 table, RFC 6531)
+    expect([protocolName(true, false, false, true), protocolName(true, true, true, true)]).toEqual(['UTF8SMTP', 'UTF8SMTPSA']);
   });
 });
 
