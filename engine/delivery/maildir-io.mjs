@@ -144,9 +144,37 @@ function writeAll(fd, buf) {
 const fsyncAsync = promisify(fs.fsync);
 
 /** @param {string} p */
-async function fsyncPath(p) {
+async function fsyncPathNow(p) {
   const fd = fs.openSync(p, 'r');
   try { await fsyncAsync(fd); } finally { fs.closeSync(fd); }
+}
+
+/** Per folder: the fsync running now, and the one queued behind it. */
+const dirSyncs = new Map();
+
+/**
+ * fsync a folder so that every rename done before this call is durable. Calls that come while
+ * one is running share the next one (many batches renaming into one new/ folder need few fsyncs).
+ * @param {string} dir
+ * @returns {Promise<void>}
+ */
+function fsyncPath(dir) {
+  /** @type {{ running: Promise<void> | null, queued: Promise<void> | null }} */
+  const s = dirSyncs.get(dir) ?? { running: null, queued: null };
+  dirSyncs.set(dir, s);
+  const start = () => {
+    const p = fsyncPathNow(dir).finally(() => {
+      if (s.running === p) s.running = null;
+      if (!s.running && !s.queued) dirSyncs.delete(dir);
+    });
+    s.running = p;
+    return p;
+  };
+  if (!s.running) return start();
+  if (!s.queued) {
+    s.queued = s.running.catch(() => {}).then(() => { s.queued = null; return start(); });
+  }
+  return s.queued;
 }
 
 /**
