@@ -153,6 +153,16 @@ export interface DeliveryRecord {
   attempt: number;
 }
 
+/** One line of our SMTP conversation with a next hop while delivering this message. */
+export interface DeliveryLine {
+  at: EpochMs;
+  /** The hop: "mx.example.net[127.0.0.10]:25". */
+  via: string;
+  /** C: we sent it; S: the next hop did. AUTH payloads are redacted. */
+  dir: 'C' | 'S';
+  line: string;
+}
+
 /** A move between queue states (from is null for the first entry into the queue). */
 export interface QueueMove {
   at: EpochMs;
@@ -180,6 +190,8 @@ export interface MessageDetail {
   headersAdded: string[];
   /** Every delivery attempt, oldest first. */
   deliveries: DeliveryRecord[];
+  /** Our conversations with next hops for this message, line by line, oldest first. */
+  deliveryLines: DeliveryLine[];
   /** Every queue state change, oldest first. */
   queueEvents: QueueMove[];
   /** Absent for mail the engine made itself (a DSN). */

@@ -119,6 +119,8 @@ export function createApiImpl(d: ImplDeps): EngineApi {
         headersAdded: JSON.parse(m.headers_added) as string[],
         deliveries: ev.filter((e): e is Extract<StoredEvent, { t: 'delivery' }> => e.t === 'delivery')
           .map((e) => ({ rcpt: e.rcpt, at: e.at, via: e.via, dsn: e.dsn, attempt: e.attempt })),
+        deliveryLines: ev.filter((e): e is Extract<StoredEvent, { t: 'delivery.line' }> => e.t === 'delivery.line')
+          .map((e) => ({ at: e.at, via: e.via, dir: e.dir, line: e.line })),
         queueEvents: ev.filter((e): e is Extract<StoredEvent, { t: 'queue' }> => e.t === 'queue')
           .map((e) => ({ at: e.at, from: e.from, to: e.to, ...(e.reason ? { reason: e.reason } : {}) })),
         ...authOf(ev),

@@ -47,7 +47,9 @@ export class Scheduler {
   private readonly pool: SmtpPool;
 
   constructor(private readonly d: SchedulerDeps) {
-    this.pool = new SmtpPool({ heloName: d.config.hostname, onLine: () => {} });
+    // Our side of each conversation with a next hop goes into the trace, under the message.
+    this.pool = new SmtpPool({ heloName: d.config.hostname,
+      onLine: (owner, dir, line) => d.bus.emit({ t: 'delivery.line', id: owner.id, at: Date.now(), via: owner.via, dir, line }) });
   }
 
   start(): void {
@@ -194,7 +196,7 @@ export class Scheduler {
     let last: Dsn = { action: 'delayed', status: '4.4.1', reason: `no address to try for ${hop.host}` };
     for (const t of targets.targets) {
       const via = `${t.host}[${t.ip}]:${hop.port}`;
-      const session = await this.pool.acquire({ host: t.host, ip: t.ip, port: hop.port });
+      const session = await this.pool.acquire({ host: t.host, ip: t.ip, port: hop.port }, { id: msg.id, via });
       if ('dsn' in session) { last = session.dsn; continue; }
       try {
         const res = await session.send(msg, rcpts);

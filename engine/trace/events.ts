@@ -33,6 +33,8 @@ export type TraceEvent =
   | { t: 'message.refused'; sid: string; txn: string; at: number; code: number; reply: string }
   | { t: 'queue'; id: string; at: number; from: QueueState | null; to: QueueState; reason?: string }
   | { t: 'delivery'; id: string; at: number; rcpt: string; via: string; dsn: Dsn; attempt: number }
+  /** One line of our conversation with a next hop, for the message it was about (AUTH redacted). */
+  | { t: 'delivery.line'; id: string; at: number; via: string; dir: 'C' | 'S'; line: string }
   | { t: 'dsn'; id: string; at: number; to: string; sent: boolean; reason: string; dsnId?: string };
 
 export type TraceEventType = TraceEvent['t'];

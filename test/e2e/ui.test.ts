@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import nodemailer, { type SendMailOptions } from 'nodemailer';
 import type { Browser, Page } from 'playwright-core';
+import { SMTPServer } from 'smtp-server';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { signMessage, writeDkimKey, type DkimKeyPair } from '../../engine/auth';
 import { RawSmtp } from '../helpers/smtp-script';
@@ -59,6 +60,7 @@ describe.skipIf(!present && !process.env.CI)('UI in Chromium against a real engi
   let browser: Browser;
   let page: Page;
   let report: string;
+  let partner: SMTPServer | undefined;
   const tempDirs: string[] = [];
   const pageErrors: string[] = [];
 
@@ -99,6 +101,11 @@ describe.skipIf(!present && !process.env.CI)('UI in Chromium against a real engi
     const staticDir = await buildRenderer();
     tempDirs.push(staticDir);
     const dead = await closedPort();
+    // partner.test: a real next hop on loopback (a bare smtp-server that takes everything)
+    partner = new SMTPServer({ authOptional: true, disabledCommands: ['AUTH', 'STARTTLS'], logger: false, disableReverseLookup: true,
+      onData(stream, _s, cb) { stream.resume(); stream.on('end', () => cb()); } });
+    await new Promise<void>((resolve) => partner?.listen(0, '127.0.0.1', resolve));
+    const partnerPort = (partner.server.address() as { port: number }).port;
     // example.org signs with DKIM and publishes DMARC p=reject; its list server 127.0.0.5 may send
     // for lists.example.org (SPF). 127.0.0.5 is a public client here: its mail is verified.
     const keysDir = fs.mkdtempSync(path.join(os.tmpdir(), 'relaylab-e2e-dkim-'));
@@ -107,7 +114,7 @@ describe.skipIf(!present && !process.env.CI)('UI in Chromium against a real engi
     report = await signedReport(key);
     lab = await startLab(staticDir, {
       networks: { local: ['127.0.0.1/32'], vpn: [] },
-      transport: { 'remote.test': `smtp:[127.0.0.1]:${dead}` },
+      transport: { 'remote.test': `smtp:[127.0.0.1]:${dead}`, 'partner.test': `smtp:[127.0.0.1]:${partnerPort}` },
       dns: {
         mode: 'zone',
         records: {
@@ -134,6 +141,7 @@ describe.skipIf(!present && !process.env.CI)('UI in Chromium against a real engi
   afterAll(async () => {
     await browser?.close();
     await lab?.stop();
+    await new Promise<void>((resolve) => (partner ? partner.close(() => resolve()) : resolve()));
     for (const d of tempDirs) fs.rmSync(d, { recursive: true, force: true });
   });
 
@@ -353,6 +361,24 @@ describe.skipIf(!present && !process.env.CI)('UI in Chromium against a real engi
     // The frame's CSP reports the blocked remote image on the console; that is the point, not a fault.
     for (let k = pageErrors.length - 1; k >= 0; k--) if (/Content Security Policy|track\.gif/.test(pageErrors[k]!)) pageErrors.splice(k, 1);
   }, 40_000);
+
+  it('shows our conversation with the next hop, line by line, under the message', async () => {
+    await send({ from: 'alice@relaylab.test', to: 'ann@partner.test', subject: 'to the partner', text: 'hello partner' });
+    await go('#/messages');
+    await page.getByTestId('messages-list').locator('[role="option"]', { hasText: 'to the partner' }).first().click();
+    const convo = page.getByTestId('next-hop-transcript');
+    await convo.waitFor({ timeout: 15_000 });
+    await convo.locator('summary').click();
+    await expect.poll(() => convo.getAttribute('open')).not.toBeNull();
+    await expect.poll(() => convo.innerText()).toMatch(/this engine says/i); // the legend is in capitals
+    const text = await convo.innerText();
+    expect(text).toMatch(/MAIL FROM:<alice@relaylab\.test>/);
+    expect(text).toContain('RCPT TO:<ann@partner.test>');
+    expect(text).toMatch(/250 Accepted\s+Success/i); // each reply with its meaning
+    expect(text).toMatch(/250-PIPELINING\s+250-8BITMIME\s+250 SMTPUTF8\s+Success/i); // a multi-line reply is one answer
+    await convo.scrollIntoViewIfNeeded();
+    await shot('05b-message-next-hop');
+  }, 30_000);
 
   it('lists messages', async () => {
     await go('#/messages');

@@ -227,7 +227,14 @@ describe('delivery outcomes', () => {
     const dsn = JSON.parse(ev.body);
     expect(dsn.sent).toBe(false);
     expect(dsn.reason).toMatch(/backscatter|public|unauthenticated/i);
-    expect((await te.engine.api['messages.get']({ id })).summary.state).toBe('bounced');
+    const m = await te.engine.api['messages.get']({ id });
+    expect(m.summary.state).toBe('bounced');
+    // our conversation with the next hop is in the trace, under the message, line by line
+    const said = m.deliveryLines.map((l) => `${l.dir}: ${l.line}`);
+    expect(said).toContainEqual(expect.stringMatching(/^C: MAIL FROM:<SRS0=[^>]+@/));
+    expect(said).toContainEqual('C: RCPT TO:<reject-x@fwd.relaylab.test>');
+    expect(said).toContainEqual(expect.stringMatching(/^S: 550 /));
+    expect(new Set(m.deliveryLines.map((l) => l.via))).toEqual(new Set([`127.0.0.1[127.0.0.1]:${sinkPort}`]));
   });
 
   it('a 4xx defers with backoff; queue.flush retries; queue.hold and queue.release move it', async () => {

@@ -6,6 +6,7 @@ import { href } from '../../../app/router';
 import { Badge, Panel, type Tone } from '../../../components/ui';
 import { fmtDateTime, fmtDuration } from '../../../lib/format';
 import { STATE_INFO } from '../states';
+import { NextHopTranscript } from './NextHopTranscript';
 
 const RCPT_TONE: Record<string, Tone> = { pending: 'info', deferred: 'warn', sent: 'ok', failed: 'bad' };
 const ACTION_TONE: Record<string, Tone> = { delivered: 'ok', relayed: 'ok', expanded: 'ok', delayed: 'warn', failed: 'bad' };
@@ -117,6 +118,8 @@ export function Routing({ d }: { d: MessageDetail }): ReactNode {
           </tbody>
         </table>
       )}
+
+      <NextHopTranscript lines={d.deliveryLines} start={start} />
 
       <h3>Queue moves</h3>
       <ol className="moves" data-testid="queue-moves">
