@@ -371,6 +371,8 @@ describe.skipIf(!present && !process.env.CI)('UI in Chromium against a real engi
     await convo.locator('summary').click();
     await expect.poll(() => convo.getAttribute('open')).not.toBeNull();
     await expect.poll(() => convo.innerText()).toMatch(/this engine says/i); // the legend is in capitals
+    // the page follows the delivery live: wait for the end of the conversation
+    await expect.poll(() => convo.innerText(), { timeout: 15_000 }).toMatch(/250 OK: message queued/);
     const text = await convo.innerText();
     expect(text).toMatch(/MAIL FROM:<alice@relaylab\.test>/);
     expect(text).toContain('RCPT TO:<ann@partner.test>');
