@@ -51,6 +51,6 @@ describe('delivery batching', () => {
     t = await startTestEngine({ queue: { delivery_batch_delay: 0 } });
     const [id] = await send(t.port('mx'), 1);
     const engine = t.engine;
-    await waitFor(() => engine.queue.get(id as string)?.state === 'sent', 2000, 'delivered');
+    await waitFor(() => engine.queue.get(id as string)?.state === 'sent', 10_000, 'delivered');
   });
 });
