@@ -1,9 +1,9 @@
 // @ts-check
 // Maildir file I/O for a batch of deliveries: for each, tmp/<name> gets the header lines and then
-// the spool file, is fsynced and renamed to new/<name>,S=<size>; then each new/ folder of the
-// batch is fsynced once (deliveries to one mailbox share that fsync). Synchronous on purpose: it
-// runs in a worker thread (maildir-writer.ts starts it) so the engine's thread never waits for
-// it; only when no worker can be started does the engine call it in its own thread.
+// the spool file, is fsynced and renamed to new/<name>,S=<size>; then each new/ folder is fsynced
+// (batches renaming into one folder share those fsyncs). The copies are synchronous and the
+// fsyncs concurrent: it runs in a worker thread (maildir-writer.ts starts it) so the engine's
+// thread never waits for it; only when no worker can be started does the engine call it itself.
 // Plain JavaScript (checked by tsc through JSDoc) because a worker loads it without tsx.
 // Trusts its caller for the paths: maildir.ts makes them safe and keeps them inside mailRoot.
 import fs from 'node:fs';
