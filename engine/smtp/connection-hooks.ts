@@ -167,7 +167,9 @@ function patch(conn: Conn, h: ConnectionHooks, socket: net.Socket): void {
     conn._ready = true;
   };
   const onCommand = conn._onCommand.bind(conn);
+  let openingBefore: string | false = false;
   conn._onCommand = (command, cb) => {
+    openingBefore = conn.openingCommand; // smtp-server overwrites it on HELO/EHLO before the handler runs
     const verb = command.toString('latin1', 0, 12).trim().split(/\s/)[0]?.toUpperCase() ?? '';
     if (deniedFor !== undefined && verb !== 'QUIT') {
       conn.send(503, `5.7.0 Error: access denied for ${deniedFor}`);
@@ -211,12 +213,17 @@ function patch(conn: Conn, h: ConnectionHooks, socket: net.Socket): void {
       if (words.length === 0) { conn.send(501, `Syntax: ${cmd} hostname`, false); cb(); return; }
       const given = words.join(' ');
       const kept = postfixHeloName(given);
+      const wasOpening = openingBefore;
       h.beforeHelo(conn.id, given, cmd === 'EHLO').then((err) => {
-        if (err) { conn.send(err.responseCode ?? 554, err.message); cb(); return; }
+        // a refused HELO/EHLO changes nothing, as in Postfix: the earlier opening command stays
+        if (err) { conn.openingCommand = wasOpening; conn.session.openingCommand = wasOpening; conn.send(err.responseCode ?? 554, err.message); cb(); return; }
         orig(Buffer.from(`${cmd} ${HELO_STAND_IN}`), (...a: unknown[]) => {
           if (conn.hostNameAppearsAs === HELO_STAND_IN) {
             conn.hostNameAppearsAs = kept;
             conn.session.hostNameAppearsAs = kept;
+            // HELO after EHLO: Postfix's session stays ESMTP (pipelining, "with ESMTP"); smtp-server
+            // would make it SMTP. Only XCLIENT PROTO= changes it back.
+            if (cmd === 'HELO' && wasOpening === 'EHLO') { conn.openingCommand = 'EHLO'; conn.session.openingCommand = 'EHLO'; }
             h.onHelo(conn.id, kept, cmd === 'EHLO');
           }
           cb(...a);

@@ -316,7 +316,8 @@ export async function startListener(d: ListenerDeps): Promise<RunningListener> {
     xclientAllowed: (ip) => config.authorized_xclient_networks.includes(d.classify(unmapV4(ip))),
     onHelo: (sid, helo, esmtp) => {
       const st = sessions.get(sid);
-      if (st) { st.helo = helo; st.esmtp = esmtp; }
+      // HELO after EHLO keeps the session ESMTP, as in Postfix (only XCLIENT PROTO= resets it)
+      if (st) { st.helo = helo; st.esmtp = esmtp || st.esmtp; }
       bus.emit({ t: 'helo', sid, at: Date.now(), helo, esmtp });
     },
     beforeHelo: async (sid, helo, esmtp) => {
@@ -326,7 +327,7 @@ export async function startListener(d: ListenerDeps): Promise<RunningListener> {
       syncXclient(session, st);
       const before = { helo: st.helo, esmtp: st.esmtp };
       st.helo = helo;
-      st.esmtp = esmtp;
+      st.esmtp = esmtp || st.esmtp;
       const err = await evaluate('helo', session, st);
       // A refused HELO leaves the earlier one (if any) in force, as in Postfix (helo_cmd).
       if (err) { st.helo = before.helo; st.esmtp = before.esmtp; }

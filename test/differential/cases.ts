@@ -159,6 +159,8 @@ tx('deferunauth/bounce-mynetworks-two', 'deferunauth', NET, 'EHLO client.example
 cases.push({ id: 'pipelining/helo-pipelined', profile: 'pipelining', ip: PUB, steps: ['HELO client.example.org', 'PIPE MAIL FROM:<s@example.org>|RCPT TO:<u@relaylab.test>|DATA'] });
 cases.push({ id: 'pipelining/ehlo-pipelined', profile: 'pipelining', ip: PUB, steps: ['EHLO client.example.org', 'PIPE MAIL FROM:<s@example.org>|RCPT TO:<u@relaylab.test>|DATA'] });
 cases.push({ id: 'pipelining/helo-lockstep', profile: 'pipelining', ip: PUB, steps: ['HELO client.example.org', 'MAIL FROM:<s@example.org>', 'RCPT TO:<u@relaylab.test>', 'DATA'] });
+// HELO after EHLO: the session stays ESMTP in Postfix (helo_cmd keeps an ESMTP protocol), so pipelining is still allowed.
+cases.push({ id: 'pipelining/ehlo-then-helo-pipelined', profile: 'pipelining', ip: PUB, steps: ['EHLO client.example.org', 'HELO client.example.org', 'PIPE MAIL FROM:<s@example.org>|RCPT TO:<u@relaylab.test>|DATA'] });
 
 // --- ESMTP parameters (Postfix mail_cmd/rcpt_cmd): which it knows, bad values, the order of checks ---
 const MAIL_PARAMS: Array<[string, string]> = [
