@@ -4,6 +4,7 @@
 // with mynetworks = loopback, no recipient checks, every message delivered to discard:. Its
 // figures make "beat Postfix" a comparison on this machine, under this load, not with numbers
 // measured elsewhere. Needs root (Postfix's master drops privileges to the postfix user).
+import fs from 'node:fs';
 import { POSTFIX, startPostfix, type PostfixInstance } from '../test/differential/postfix-instance';
 import { DOMAIN } from './engine-proc';
 
@@ -35,10 +36,5 @@ export async function startPostfixProc(): Promise<PostfixProc> {
   } catch (e) {
     return { unavailable: `Postfix did not start: ${(e as Error).message.split('\n')[0]}` };
   }
-  return { port: pf.port('bench'), stop: async () => { await pf.stop(); await removeDir(pf.dir); } };
-}
-
-async function removeDir(dir: string): Promise<void> {
-  const fs = await import('node:fs');
-  fs.rmSync(dir, { recursive: true, force: true });
+  return { port: pf.port('bench'), stop: async () => { await pf.stop(); fs.rmSync(pf.dir, { recursive: true, force: true }); } };
 }

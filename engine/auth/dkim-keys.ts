@@ -106,7 +106,8 @@ export interface SigningKey {
  * listing), and for at most KEY_LISTING_TTL_MS (a key file rewritten in place is seen after that);
  * a key file is parsed again only when its mtime changes.
  */
-export function findSigningKey(dir: string, fromDomain: string, now = Date.now()): SigningKey | undefined {
+export function findSigningKey(dir: string, fromDomain: string): SigningKey | undefined {
+  const now = Date.now();
   const labels = fromDomain.trim().toLowerCase().replace(/\.$/, '').split('.');
   for (let i = 0; i <= labels.length - 2; i++) {
     const domain = labels.slice(i).join('.');

@@ -6,9 +6,10 @@ import { DnsError } from '../dns/resolver.port';
 import { reverseName } from '../dns/names';
 import { findFirst } from '../tables/find';
 import { dsnFix, dsnSplit, coded, tableFor } from './access-table';
-import { defer } from './types';
+import { defer, next } from './types';
 import type { PolicyContext, Verdict } from './types';
 import type { Table } from '../tables/types';
+import { validHostname } from './checks/reject_invalid_helo_hostname';
 
 /** One octet of a reply filter: the values it accepts. */
 type Field = (n: number) => boolean;
@@ -223,4 +224,17 @@ export async function rblReply(ctx: PolicyContext, arg: DnsxlArg, what: string, 
   }
   const d = dsnSplit('4.7.1', m[2]!);
   return coded(Number(m[1]), dsnFix(d.dsn, cls), d.text || 'Service unavailable');
+}
+
+/**
+ * The reject_rhsbl_* checks (client, sender, helo): look up the domain of `value` in the RHSBL
+ * named by `raw` (DOMAIN[=FILTER]); listed: Postfix's reply for `cls` ("Client host", "Sender
+ * address", "Helo command"). A value with no domain an RHSBL can list is noted and skipped.
+ */
+export async function checkRhsbl(ctx: PolicyContext, raw: string, value: string, cls: string, unlistable: string): Promise<Verdict> {
+  const domain = rhsblDomain(value, validHostname);
+  if (!domain) { ctx.note(`${value}: ${unlistable}`); return next(); }
+  const arg = parseDnsxlArg(raw);
+  const r = await queryDnsxl(ctx, `${domain}.${arg.domain}`, arg);
+  return r.kind === 'listed' ? rblReply(ctx, arg, value, cls, r.txt) : next();
 }

@@ -3,6 +3,7 @@
 // transcript. Consecutive lines with one hop form one conversation.
 import type { ReactNode } from 'react';
 import type { DeliveryLine } from '../../../../engine/api/contract';
+import { CommandBubble, WireLines } from '../../../components/wire';
 import { fmtDateTime, fmtDuration } from '../../../lib/format';
 import { explainCommand, explainReply, parseReplyLine } from '../../../lib/reply-codes';
 
@@ -53,14 +54,10 @@ function Line({ r, start }: { r: Row; start: number }): ReactNode {
     </span>
   );
   if (r.dir === 'C') {
-    const explain = explainCommand(r.line);
     return (
       <div className="t-row t-client" role="listitem">
         {gap}
-        <div className="bubble bubble-client">
-          <code className="wire">{r.line}</code>
-          {explain ? <div className="explain">{explain}</div> : null}
-        </div>
+        <CommandBubble line={r.line} explain={explainCommand(r.line)} />
         <span />
       </div>
     );
@@ -72,13 +69,7 @@ function Line({ r, start }: { r: Row; start: number }): ReactNode {
       {gap}
       <span />
       <div className="bubble bubble-server">
-        <div className="wire-lines">
-          {r.lines.map((line, i) => (
-            <div key={i} className="wire-line">
-              <code className="wire">{line}</code>
-            </div>
-          ))}
-        </div>
+        <WireLines lines={r.lines} />
         {m ? (
           <div className={`meaning meaning-${m.kind}`}>
             <span className={`kind kind-${m.kind}`}>{m.title}</span>

@@ -2,6 +2,7 @@
 // in between (TLS, AUTH, policy checks, DNS) across the middle, and the time between lines.
 import { useState, type ReactNode } from 'react';
 import { href } from '../../../app/router';
+import { CommandBubble, WireLines } from '../../../components/wire';
 import { fmtDateTime, fmtDuration } from '../../../lib/format';
 import { explainCapability } from '../../../lib/reply-codes';
 import type { CheckEvent, TranscriptRow } from '../../../lib/transcript';
@@ -53,10 +54,7 @@ function Row({ r }: { r: TranscriptRow }): ReactNode {
       return (
         <div className="t-row t-client" role="listitem" data-seq={r.seq}>
           <Gap ms={r.gapMs} at={r.at} />
-          <div className="bubble bubble-client">
-            <code className="wire">{r.line}</code>
-            {r.explain ? <div className="explain">{r.explain}</div> : null}
-          </div>
+          <CommandBubble line={r.line} explain={r.explain} />
           <span />
         </div>
       );
@@ -189,17 +187,7 @@ function Reply({ r }: { r: Extract<TranscriptRow, { kind: 'reply' }> }): ReactNo
       <Gap ms={r.gapMs} at={r.at} />
       <span />
       <div className="bubble bubble-server">
-        <div className="wire-lines">
-          {r.lines.map((l, i) => {
-            const cap = multi && i > 0 ? explainCapability(l.line.slice(4)) : undefined;
-            return (
-              <div key={l.seq} className="wire-line">
-                <code className="wire">{l.line}</code>
-                {cap ? <span className="cap-explain">{cap}</span> : null}
-              </div>
-            );
-          })}
-        </div>
+        <WireLines lines={r.lines.map((l) => l.line)} note={(line, i) => (multi && i > 0 ? explainCapability(line.slice(4)) : undefined)} />
         <div className={`meaning meaning-${m.kind}`} data-testid="reply-meaning">
           <span className={`kind kind-${m.kind}`}>{m.title}</span>
           <span>{oneLine(r)}</span>
