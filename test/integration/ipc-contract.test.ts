@@ -157,6 +157,8 @@ describe.each([httpTransport, ipcTransport])('API contract over $name', (t) => {
 
 describe('both transports give the same replies', () => {
   it('for every case above that is not time-dependent', async () => {
+    // the queue must not change between the two calls: let delivery (batched, queue.delivery_batch_delay) finish first
+    await waitFor(() => { const c = te.engine.queue.counts(); return c.incoming + c.active === 0; }, 10_000, 'a settled queue');
     const cases: [string, unknown][] = [
       ['sessions.list', {}],
       ['messages.list', { q: 'contract' }],
